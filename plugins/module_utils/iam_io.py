@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 spinnaker.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""IAM reads and writes for the policy-merging modules: thin wrappers around single API calls.
+
+Each wrapper is decorated like amazon.aws's ``module_utils.iam`` helpers: ``AWSRetry.jittered_backoff`` for
+throttling and ``IAMErrorHandler`` to turn botocore errors into ``AnsibleIAMError`` with a readable message.
+What amazon.aws already wraps (``get_iam_role``, ``list_iam_managed_policy_versions``,
+``get_iam_managed_policy_version``) is imported from there, not rewritten.
+"""
+
+import random
+import time
+
+try:
+    import botocore
+except ImportError:
+    pass  # Modules are responsible for handling this.
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError
+from ansible_collections.amazon.aws.plugins.module_utils.iam import IAMErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_managed_policy_version
+from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_managed_policy_versions
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import parse_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
+
+# IAM keeps at most five versions of a managed policy (IAM User Guide, "Versioning IAM policies").
+MANAGED_POLICY_MAX_VERSIONS = 5
+SERVICE_LINKED_ROLE_PATH = "/aws-service-role/"
+
+
+def is_invalid_principal_error(error):
+    """Return True for ``MalformedPolicyDocument: Invalid principal in policy`` (and only that).
+
+    IAM answers so for a principal that does not exist, or does not exist YET: a user or role created seconds
+    ago may not be visible to IAM's policy validation (eventual consistency, "Troubleshooting IAM";
+    terraform-provider-aws retries this for 2 minutes). Every other MalformedPolicyDocument is final.
+    """
+    if not isinstance(error, botocore.exceptions.ClientError):
+        return False
+    details = error.response.get("Error", {})
+    return details.get("Code") == "MalformedPolicyDocument" and "invalid principal" in details.get("Message", "").lower()
+
+
+def retry_invalid_principal(call, timeout, sleep=time.sleep, clock=time.monotonic, base_delay=2.0, max_delay=20.0):
+    """Run ``call()`` and retry it while it fails with "Invalid principal", for up to ``timeout`` seconds.
+
+    Delays follow "full jitter" exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter"):
+    attempt n sleeps a uniform random time in ``[0, min(max_delay, base_delay * 2**n)]``, never past the
+    deadline. Any other error, and the last "Invalid principal" once the deadline has passed, is raised as is.
+    ``sleep`` and ``clock`` are injectable for tests. Returns ``(result, attempts)``.
+    """
+    deadline = clock() + timeout
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return call(), attempt
+        except botocore.exceptions.ClientError as e:
+            remaining = deadline - clock()
+            if not is_invalid_principal_error(e) or remaining <= 0:
+                raise
+            sleep(min(remaining, random.uniform(0, min(max_delay, base_delay * 2 ** (attempt - 1)))))
+
+
+@IAMErrorHandler.common_error_handler("update the role's trust policy")
+def update_trust_policy(client, role_name, document_json, wait_timeout, sleep=time.sleep):
+    """Write a role's trust policy (``iam:UpdateAssumeRolePolicy``); returns the number of attempts.
+
+    Throttling is retried by the client's ``AWSRetry`` decorator; "Invalid principal" for up to
+    ``wait_timeout`` seconds (see ``retry_invalid_principal``). Raises ``AnsibleIAMError`` otherwise.
+    """
+    return retry_invalid_principal(
+        lambda: client.update_assume_role_policy(aws_retry=True, RoleName=role_name, PolicyDocument=document_json),
+        wait_timeout,
+        sleep=sleep,
+    )[1]
+
+
+def trust_policy_quota(client):
+    """Return the account's trust policy size quota in characters.
+
+    Read from ``GetAccountSummary`` (``SummaryMap.AssumeRolePolicySizeQuota``; adjustable, quota L-C07B4B0D);
+    2048, IAM's default, when the summary does not give it or cannot be read (AccessDenied).
+    """
+    try:
+        summary = client.get_account_summary(aws_retry=True)["SummaryMap"]
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError):
+        return TRUST_POLICY_DEFAULT_QUOTA
+    return int(summary.get("AssumeRolePolicySizeQuota") or TRUST_POLICY_DEFAULT_QUOTA)
+
+
+@IAMErrorHandler.list_error_handler("get managed policy")
+@AWSRetry.jittered_backoff()
+def get_managed_policy(client, arn):
+    """Return ``GetPolicy``'s ``Policy`` dict for ``arn``, or ``None`` when it does not exist."""
+    return client.get_policy(PolicyArn=arn)["Policy"]
+
+
+def get_managed_policy_document(client, policy):
+    """Return the default version's document (a dict) of a managed policy (``GetPolicy`` output)."""
+    version = get_iam_managed_policy_version(client, policy["Arn"], policy["DefaultVersionId"])
+    return parse_policy(version["Document"])
+
+
+@IAMErrorHandler.common_error_handler("create managed policy")
+@AWSRetry.jittered_backoff()
+def create_managed_policy(client, name, path, description, document_json):
+    """Create a customer managed policy (``iam:CreatePolicy``); returns its ``Policy`` dict."""
+    params = dict(PolicyName=name, Path=path, PolicyDocument=document_json)
+    if description:
+        params["Description"] = description
+    return client.create_policy(**params)["Policy"]
+
+
+@IAMErrorHandler.common_error_handler("delete managed policy version")
+@AWSRetry.jittered_backoff()
+def _delete_policy_version(client, arn, version_id):
+    client.delete_policy_version(PolicyArn=arn, VersionId=version_id)
+
+
+@IAMErrorHandler.common_error_handler("create managed policy version")
+@AWSRetry.jittered_backoff()
+def _create_policy_version(client, arn, document_json):
+    return client.create_policy_version(PolicyArn=arn, PolicyDocument=document_json, SetAsDefault=True)
+
+
+def put_managed_policy_version(client, arn, document_json):
+    """Make ``document_json`` the default version of the managed policy ``arn``.
+
+    IAM keeps at most five versions (``LimitExceeded`` past that), so when five exist the oldest non-default
+    version is deleted first. Returns ``{"version_id": new id, "deleted_version_id": id or None}``.
+    """
+    versions = list_iam_managed_policy_versions(client, arn)
+    deleted = None
+    if len(versions) >= MANAGED_POLICY_MAX_VERSIONS:
+        candidates = sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])
+        deleted = candidates[0]["VersionId"]
+        _delete_policy_version(client, arn, deleted)
+    created = _create_policy_version(client, arn, document_json)
+    return {"version_id": created["PolicyVersion"]["VersionId"], "deleted_version_id": deleted}
+
+
+def _inline_call(client, entity, verb):
+    # entity is "role" or "user": get_role_policy / put_user_policy / ...
+    return getattr(client, "%s_%s_policy" % (verb, entity))
+
+
+def _entity_kwargs(entity, entity_name, policy_name=None):
+    kwargs = {"%sName" % entity.capitalize(): entity_name}
+    if policy_name is not None:
+        kwargs["PolicyName"] = policy_name
+    return kwargs
+
+
+def get_inline_policy_document(client, entity, entity_name, policy_name):
+    """Return the inline policy ``policy_name`` of a role or user (``entity`` is "role" or "user") as a dict,
+    or ``None`` when it does not exist. Raises ``AnsibleIAMError`` when the role or user itself is missing."""
+    try:
+        response = _inline_call(client, entity, "get")(aws_retry=True, **_entity_kwargs(entity, entity_name, policy_name))
+    except is_boto3_error_code("NoSuchEntity") as e:
+        message = e.response.get("Error", {}).get("Message", "")
+        if "policy" in message.lower():
+            return None
+        raise AnsibleIAMError(message="The %s %s does not exist" % (entity, entity_name), exception=e) from e
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
+        raise AnsibleIAMError(message="Failed to get inline policy %s" % policy_name, exception=e) from e
+    return parse_policy(response["PolicyDocument"])
+
+
+def other_inline_policies_size(client, entity, entity_name, policy_name):
+    """Return the total size of the inline policies of a role or user other than ``policy_name``.
+
+    IAM's quota for inline policies counts all of an entity's inline policies together (role 10,240, user
+    2,048 characters).
+    """
+    try:
+        paginator = client.get_paginator("list_%s_policies" % entity)
+        names = paginator.paginate(**_entity_kwargs(entity, entity_name)).build_full_result()["PolicyNames"]
+        total = 0
+        for name in names:
+            if name != policy_name:
+                document = _inline_call(client, entity, "get")(aws_retry=True, **_entity_kwargs(entity, entity_name, name))
+                total += policy_size(parse_policy(document["PolicyDocument"]))
+        return total
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        raise AnsibleIAMError(message="Failed to list the inline policies of %s %s" % (entity, entity_name), exception=e) from e
+
+
+@IAMErrorHandler.common_error_handler("put inline policy")
+def put_inline_policy(client, entity, entity_name, policy_name, document_json):
+    """Write an inline policy of a role or user (``iam:PutRolePolicy`` / ``iam:PutUserPolicy``)."""
+    _inline_call(client, entity, "put")(
+        aws_retry=True, PolicyDocument=document_json, **_entity_kwargs(entity, entity_name, policy_name)
+    )
+
+
+@IAMErrorHandler.deletion_error_handler("delete inline policy")
+def delete_inline_policy(client, entity, entity_name, policy_name):
+    """Delete an inline policy of a role or user; ``False`` when it was already gone."""
+    _inline_call(client, entity, "delete")(aws_retry=True, **_entity_kwargs(entity, entity_name, policy_name))
+    return True

@@ -1,0 +1,350 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 spinnaker.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: iam_trust_policy
+version_added: 0.1.0
+short_description: Merge principals into an IAM role's trust policy
+description:
+  - Adds principals to (or removes them from) one statement of an IAM role's trust policy, the statement this
+    task owns, and keeps every other statement and principal exactly as it was.
+  - M(amazon.aws.iam_role) replaces the whole trust policy on every run; this module merges, so a role trusted by
+    several teams or tools can be managed by each of them without one erasing the others.
+  - Documents are compared in canonical form (a one-item list equals a string, an account id equals its root ARN
+    in every partition, C("*") equals C({"AWS": "*"}), order does not matter), so the rewrites IAM applies to
+    what it stores never cause a write. The role is written only when the canonical forms differ.
+  - Trust policies are size-limited (2,048 characters by default, adjustable per account). When the result is
+    larger than 2,048 characters the account's quota is read from C(iam:GetAccountSummary); a result over the
+    quota fails before anything is written.
+author:
+  - spinnaker.aws contributors
+options:
+  role_name:
+    description:
+      - Name of the IAM role whose trust policy is merged into. The role must exist.
+      - Service-linked roles (path C(/aws-service-role/)) are refused, since IAM does not let their trust change.
+    type: str
+    required: true
+    aliases: [name]
+  principals:
+    description:
+      - The principals to add (O(state=present)) or remove (O(state=absent)).
+      - A bare 12-digit account id is written as C(arn:<partition>:iam::<id>:root), the form IAM stores.
+    type: dict
+    default: {}
+    suboptions:
+      aws:
+        description:
+          - AWS principals, IAM user or role ARNs or 12-digit account ids. Partial wildcards are refused;
+            C("*") only with O(allow_wildcard_principal) and a restricting condition.
+        type: list
+        elements: str
+        default: []
+      service:
+        description: Service principals, for example C(ec2.amazonaws.com).
+        type: list
+        elements: str
+        default: []
+      federated:
+        description: Federated principals, an OIDC or SAML provider ARN (for example an EKS cluster's OIDC provider).
+        type: list
+        elements: str
+        default: []
+  actions:
+    description: The actions of the owned statement.
+    type: list
+    elements: str
+    default: ["sts:AssumeRole"]
+  external_id:
+    description:
+      - Adds C(StringEquals sts:ExternalId) with this value to the owned statement's condition, so that the
+        principal must pass it when assuming the role (the confused-deputy protection).
+      - 2 to 1,224 characters of letters, digits and C(+=,.@:/-). An external id is not a secret.
+    type: str
+  conditions:
+    description:
+      - A Condition block for the owned statement, in IAM's JSON form, for example
+        C({"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}). Merged with O(external_id).
+    type: dict
+  sid:
+    description:
+      - The Sid of the statement this task owns. It is found by Sid and created when missing, and its Effect,
+        Action and Condition are set to O(actions), O(external_id) and O(conditions).
+      - Without it, principals go into the first Allow statement with the same actions and condition, or a new
+        statement without Sid when there is none.
+    type: str
+  state:
+    description:
+      - V(present) adds the principals. V(absent) removes them; with O(sid) and no principals, it removes the
+        whole owned statement. A statement left without principals is removed.
+    type: str
+    choices: [present, absent]
+    default: present
+  exclusive:
+    description:
+      - With O(state=present), the owned statement's principals become exactly O(principals); the others are
+        removed from that statement (other statements are never touched).
+    type: bool
+    default: false
+  prune_orphaned_principals:
+    description:
+      - Remove principals that IAM replaced with a unique id (C(AIDA...) for users, C(AROA...) for roles) because
+        the user or role was deleted, from every statement. They are always reported in RV(orphaned_principals).
+    type: bool
+    default: false
+  allow_wildcard_principal:
+    description:
+      - Allow C({"AWS": "*"}) among O(principals). Even then the owned statement must have a restricting condition
+        on C(aws:PrincipalOrgID), C(aws:PrincipalArn), C(sts:ExternalId) or C(aws:SourceAccount).
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to keep retrying when IAM answers C(MalformedPolicyDocument) "Invalid principal", which it does
+        for a principal created moments ago (IAM is eventually consistent). Retries use jittered backoff.
+    type: int
+    default: 120
+notes:
+  - Supports check mode and diff mode. In check mode nothing is written and the result reports what would change.
+  - Throttling is retried by the AWS client; "Invalid principal" for up to O(wait_timeout); every other error is final.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Merge the managing user into spinnakerManaged's trust policy, with an external id
+  spinnaker.aws.iam_trust_policy:
+    role_name: spinnakerManaged
+    sid: SpinnakerManaging
+    principals:
+      aws:
+        - arn:aws:iam::100000000001:user/spinnakerManaging
+    external_id: "{{ spinnaker_external_id }}"
+
+- name: Trust a whole account (written as its root ARN)
+  spinnaker.aws.iam_trust_policy:
+    role_name: spinnakerManaged
+    principals:
+      aws: ["100000000001"]
+
+- name: Make the owned statement trust exactly one role, and drop principals of deleted users or roles
+  spinnaker.aws.iam_trust_policy:
+    role_name: spinnakerManaged
+    sid: SpinnakerManaging
+    principals:
+      aws: [arn:aws:iam::100000000001:role/spinnaker-clouddriver]
+    exclusive: true
+    prune_orphaned_principals: true
+
+- name: Stop trusting the old managing user
+  spinnaker.aws.iam_trust_policy:
+    role_name: spinnakerManaged
+    principals:
+      aws: [arn:aws:iam::100000000001:user/spinnakerManaging]
+    state: absent
+"""
+
+RETURN = r"""
+policy:
+  description: The trust policy after the change (what would be written, in check mode).
+  returned: always
+  type: dict
+  sample: {"Version": "2012-10-17", "Statement": [{"Sid": "SpinnakerManaging", "Effect": "Allow",
+           "Principal": {"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging"]}, "Action": ["sts:AssumeRole"]}]}
+added_principals:
+  description: The principals added, each with its kind (C(AWS), C(Service), C(Federated)).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"kind": "AWS", "principal": "arn:aws:iam::100000000001:user/spinnakerManaging"}]
+removed_principals:
+  description: The principals removed (by O(state=absent), O(exclusive) or O(prune_orphaned_principals)).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+orphaned_principals:
+  description: Unique ids (C(AIDA...), C(AROA...)) found in the trust policy before the change, left by deleted users or roles.
+  returned: always
+  type: list
+  elements: str
+  sample: ["AROAEXAMPLEID1234567"]
+size:
+  description: Size of the resulting policy in characters, as IAM counts them (an upper bound).
+  returned: always
+  type: int
+  sample: 231
+size_limit:
+  description:
+    - The quota the size was checked against. IAM's default (2048) unless the policy is larger, in which case
+      the account's C(AssumeRolePolicySizeQuota).
+  returned: always
+  type: int
+  sample: 2048
+role_arn:
+  description: ARN of the role.
+  returned: always
+  type: str
+  sample: arn:aws:iam::200000000002:role/spinnakerManaged
+diff:
+  description: The trust policy before and after, in diff mode.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The trust policy before.
+      type: dict
+    after:
+      description: The trust policy after.
+      type: dict
+"""
+
+import json
+
+from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError
+from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_role
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import SERVICE_LINKED_ROLE_PATH
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_invalid_principal_error
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import trust_policy_quota
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import update_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import build_trust_condition
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_wildcard_principal
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_principals
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import principals_from_options
+
+
+def validate_params(params, partition="aws"):
+    """Check the options and return ``(principals, condition)`` in IAM form; raises ``PolicyError``."""
+    principals = principals_from_options(params["principals"], partition)
+    condition = build_trust_condition(params["external_id"], params["conditions"])
+    if params["state"] == "present":
+        check_wildcard_principal(principals, condition, params["allow_wildcard_principal"])
+    if params["state"] == "present" and not principals and params["exclusive"]:
+        raise PolicyError("exclusive=true with no principals would empty the statement; give principals.", "principals")
+    if params["wait_timeout"] < 0:
+        raise PolicyError("wait_timeout must be 0 or more seconds.", "wait_timeout")
+    return principals, condition
+
+
+def main():
+    principal_spec = dict(type="list", elements="str", default=[])
+    argument_spec = dict(
+        role_name=dict(type="str", required=True, aliases=["name"]),
+        principals=dict(
+            type="dict",
+            default={},
+            options=dict(aws=principal_spec, service=principal_spec, federated=principal_spec),
+        ),
+        actions=dict(type="list", elements="str", default=["sts:AssumeRole"]),
+        external_id=dict(type="str"),
+        conditions=dict(type="dict"),
+        sid=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        exclusive=dict(type="bool", default=False),
+        prune_orphaned_principals=dict(type="bool", default=False),
+        allow_wildcard_principal=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=120),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    role_name = params["role_name"]
+
+    try:
+        validate_params(params)
+    except PolicyError as e:
+        module.fail_json(msg=e.message, field=e.field)
+
+    client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        role = get_iam_role(client, role_name)
+        if role is None:
+            module.fail_json(
+                msg="The role %s does not exist in this account (%s). Create it first, e.g. with amazon.aws.iam_role."
+                % (role_name, _describe_account(module)),
+                field="role_name",
+            )
+        if role.get("Path", "/").startswith(SERVICE_LINKED_ROLE_PATH):
+            module.fail_json(
+                msg="%s is a service-linked role (path %s); IAM does not allow its trust policy to change."
+                % (role_name, role["Path"]),
+                field="role_name",
+            )
+        partition = role["Arn"].split(":")[1]
+        principals, condition = validate_params(params, partition)
+        result = merge_trust_policy(
+            role.get("AssumeRolePolicyDocument"),
+            principals,
+            actions=params["actions"],
+            condition=condition,
+            sid=params["sid"],
+            state=params["state"],
+            exclusive=params["exclusive"],
+            prune_orphaned_principals=params["prune_orphaned_principals"],
+        )
+        policy = result["policy"]
+        if not policy["Statement"]:
+            raise PolicyError(
+                "The change would leave %s's trust policy with no statement, which IAM rejects; keep at least one "
+                "principal or delete the role." % role_name,
+                "principals",
+            )
+        size = policy_size(policy)
+        size_limit = TRUST_POLICY_DEFAULT_QUOTA
+        if result["changed"] and size > TRUST_POLICY_DEFAULT_QUOTA:
+            size_limit = trust_policy_quota(client)
+        if result["changed"]:
+            check_size(policy, size_limit, "trust policy of role %s" % role_name, count_principals(policy), "principals")
+
+        if result["changed"] and not module.check_mode:
+            update_trust_policy(client, role_name, json.dumps(policy), params["wait_timeout"])
+    except PolicyError as e:
+        module.fail_json(msg=e.message, field=e.field)
+    except AnsibleIAMError as e:
+        if is_invalid_principal_error(e.exception):
+            module.fail_json_aws(
+                e.exception,
+                msg="IAM still rejects a principal of %s's trust policy after %d seconds: check that every principal "
+                "exists (a principal created moments ago can take a minute to be visible)." % (role_name, params["wait_timeout"]),
+            )
+        module.fail_json_aws_error(e)
+
+    output = dict(
+        changed=result["changed"],
+        policy=policy,
+        added_principals=result["added_principals"],
+        removed_principals=result["removed_principals"],
+        orphaned_principals=result["orphaned_principals"],
+        size=size,
+        size_limit=size_limit,
+        role_arn=role["Arn"],
+    )
+    if module._diff:
+        output["diff"] = dict(before=role.get("AssumeRolePolicyDocument"), after=policy)
+    module.exit_json(**output)
+
+
+def _describe_account(module):
+    """Name the account for an error message; best effort, one STS call, only on failure."""
+    try:
+        client = module.client("sts", retry_decorator=AWSRetry.jittered_backoff())
+        return "account %s" % client.get_caller_identity(aws_retry=True)["Account"]
+    except Exception:  # pylint: disable=broad-except
+        return "account unknown: sts:GetCallerIdentity failed"
+
+
+if __name__ == "__main__":
+    main()
