@@ -1,0 +1,268 @@
+"""spinnaker.aws.iam_trust_policy against moto in-process, and against Stubber fixtures for what moto cannot do."""
+
+import datetime
+import json
+from urllib.parse import quote
+
+import pytest
+
+from ansible_collections.spinnaker.aws.plugins.module_utils import iam_io
+from ansible_collections.spinnaker.aws.plugins.modules import iam_trust_policy
+
+from .conftest import AWS_ARGS
+from .conftest import run_module
+
+ACCOUNT = "123456789012"  # moto's default account
+MANAGING_USER = "arn:aws:iam::100000000001:user/spinnakerManaging"
+OTHER_TEAM = "arn:aws:iam::999999999999:role/other-team-deployer"
+EC2_STATEMENT = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+OTHER_TEAM_STATEMENT = {"Sid": "OtherTeam", "Effect": "Allow", "Principal": {"AWS": OTHER_TEAM}, "Action": "sts:AssumeRole"}
+
+
+def run(args, **kw):
+    return run_module(iam_trust_policy.main, dict(AWS_ARGS, **args), **kw)
+
+
+@pytest.fixture
+def role(aws):
+    client, log = aws
+    client.create_role(
+        RoleName="spinnakerManaged",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [EC2_STATEMENT, OTHER_TEAM_STATEMENT]}),
+    )
+    log.clear()
+    return client, log
+
+
+def stored_trust(client):
+    return client.get_role(RoleName="spinnakerManaged")["Role"]["AssumeRolePolicyDocument"]
+
+
+MERGE = {"role_name": "spinnakerManaged", "sid": "SpinnakerManaging", "principals": {"aws": [MANAGING_USER]}}
+
+
+def test_merge_adds_managing_user_and_keeps_other_principals(role):
+    client, log = role
+    result = run(MERGE)
+    assert result["changed"] and not result.get("failed")
+    statements = stored_trust(client)["Statement"]
+    assert EC2_STATEMENT in statements and OTHER_TEAM_STATEMENT in statements
+    owned = [s for s in statements if s.get("Sid") == "SpinnakerManaging"]
+    assert owned[0]["Principal"] == {"AWS": [MANAGING_USER]}
+    assert log.writes() == ["UpdateAssumeRolePolicy"]
+
+
+def test_rerun_reports_no_change_and_makes_no_write_call(role):
+    client, log = role
+    run(MERGE)
+    log.clear()
+    result = run(MERGE)
+    assert not result["changed"]
+    assert log.writes() == []
+    assert result["added_principals"] == []
+
+
+def test_external_id_adds_string_equals_condition(role):
+    client, _ = role
+    run(dict(MERGE, external_id="spinnaker-develop-7f3a"))
+    owned = [s for s in stored_trust(client)["Statement"] if s.get("Sid") == "SpinnakerManaging"][0]
+    assert owned["Condition"] == {"StringEquals": {"sts:ExternalId": "spinnaker-develop-7f3a"}}
+
+
+def test_absent_removes_only_the_given_principal(role):
+    client, _ = role
+    run(MERGE)
+    result = run(dict(MERGE, state="absent"))
+    assert result["changed"]
+    assert result["removed_principals"] == [{"kind": "AWS", "principal": MANAGING_USER}]
+    statements = stored_trust(client)["Statement"]
+    assert statements == [EC2_STATEMENT, OTHER_TEAM_STATEMENT]
+
+
+def test_exclusive_replaces_owned_statement_principals(role):
+    client, _ = role
+    run(dict(MERGE, principals={"aws": [MANAGING_USER, "arn:aws:iam::100000000001:role/old"]}))
+    result = run(dict(MERGE, exclusive=True))
+    assert result["removed_principals"] == [{"kind": "AWS", "principal": "arn:aws:iam::100000000001:role/old"}]
+    owned = [s for s in stored_trust(client)["Statement"] if s.get("Sid") == "SpinnakerManaging"][0]
+    assert owned["Principal"] == {"AWS": [MANAGING_USER]}
+    assert OTHER_TEAM_STATEMENT in stored_trust(client)["Statement"]
+
+
+def test_check_mode_writes_nothing_and_reports_the_change(role):
+    client, log = role
+    before = stored_trust(client)
+    result = run(MERGE, check_mode=True, diff=True)
+    assert result["changed"]
+    assert result["added_principals"] == [{"kind": "AWS", "principal": MANAGING_USER}]
+    assert log.writes() == []
+    assert stored_trust(client) == before
+    assert result["diff"]["before"] == before
+    assert any(s.get("Sid") == "SpinnakerManaging" for s in result["diff"]["after"]["Statement"])
+
+
+def test_missing_role_names_role_and_account(aws):
+    result = run(dict(MERGE, role_name="nope"))
+    assert result["failed"]
+    assert "nope" in result["msg"] and ACCOUNT in result["msg"]
+
+
+def test_service_linked_role_is_refused_before_any_write(aws):
+    client, log = aws
+    client.create_role(
+        RoleName="AWSServiceRoleForECS",
+        Path="/aws-service-role/ecs.amazonaws.com/",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}),
+    )
+    log.clear()
+    result = run(dict(MERGE, role_name="AWSServiceRoleForECS"))
+    assert result["failed"] and "service-linked" in result["msg"]
+    assert log.writes() == []
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        ({"external_id": "x"}, "external_id"),
+        ({"principals": {"aws": ["12345"]}}, "principals.aws"),
+        ({"principals": {"aws": ["arn:aws:iam::100000000001:user/spin*"]}}, "principals.aws"),
+        ({"principals": {"aws": ["*"]}}, "principals"),
+        ({"principals": {"aws": ["*"]}, "allow_wildcard_principal": True}, "conditions"),
+    ],
+)
+def test_bad_input_fails_before_any_aws_call(aws, args, field):
+    _, log = aws
+    result = run(dict(MERGE, **args))
+    assert result["failed"] and result["field"] == field
+    assert log.operations() == []
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Stubber fixtures: AWS behaviour moto does not reproduce
+# ------------------------------------------------------------------------------------------------------------------
+
+CREATED = datetime.datetime(2026, 1, 1)
+
+
+def get_role_response(document, path="/"):
+    """GetRole as IAM sends it: the trust policy URL-encoded JSON (botocore decodes it after the call)."""
+    return {
+        "Role": {
+            "Path": path,
+            "RoleName": "spinnakerManaged",
+            "RoleId": "AROAEXAMPLEROLEID0001",
+            "Arn": "arn:aws:iam::200000000002:role/spinnakerManaged",
+            "CreateDate": CREATED,
+            "AssumeRolePolicyDocument": quote(json.dumps(document)),
+        }
+    }
+
+
+def test_policy_returned_rewritten_by_iam_is_not_rewritten(stubbed_clients):
+    # IAM stores an account id as its root ARN, one-item lists as strings, and reorders keys and statements
+    # (IAM User Guide, "AWS JSON policy elements: Principal" and "Troubleshooting IAM policies").
+    iam = stubbed_clients["iam"]
+    stored = {
+        "Statement": [
+            {"Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::100000000001:root"}, "Effect": "Allow", "Sid": "SpinnakerManaging"},
+            {"Principal": {"Service": "ec2.amazonaws.com"}, "Effect": "Allow", "Action": "sts:AssumeRole"},
+        ],
+        "Version": "2012-10-17",
+    }
+    iam.add_response("get_role", get_role_response(stored), {"RoleName": "spinnakerManaged"})
+    result = run({"role_name": "spinnakerManaged", "sid": "SpinnakerManaging", "principals": {"aws": ["100000000001"]}})
+    assert not result["changed"]
+    iam.assert_no_pending_responses()  # and no UpdateAssumeRolePolicy was made: the Stubber would have failed
+
+
+def test_orphaned_role_id_is_reported_and_pruned_on_request(stubbed_clients):
+    # A trusted role that was deleted shows up as its unique id AROA... (IAM User Guide, "Troubleshooting IAM roles").
+    iam = stubbed_clients["iam"]
+    stored = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "SpinnakerManaging", "Effect": "Allow", "Principal": {"AWS": ["AROAORPHANEDROLE00001", MANAGING_USER]}, "Action": "sts:AssumeRole"},
+    ]}
+    iam.add_response("get_role", get_role_response(stored), {"RoleName": "spinnakerManaged"})
+    reported = run(MERGE)
+    assert reported["orphaned_principals"] == ["AROAORPHANEDROLE00001"] and not reported["changed"]
+
+    iam.add_response("get_role", get_role_response(stored), {"RoleName": "spinnakerManaged"})
+    iam.add_response("update_assume_role_policy", {}, {
+        "RoleName": "spinnakerManaged",
+        "PolicyDocument": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "SpinnakerManaging", "Effect": "Allow", "Principal": {"AWS": [MANAGING_USER]}, "Action": ["sts:AssumeRole"]}]}),
+    })
+    pruned = run(dict(MERGE, prune_orphaned_principals=True))
+    assert pruned["changed"]
+    assert {"kind": "AWS", "principal": "AROAORPHANEDROLE00001"} in pruned["removed_principals"]
+    iam.assert_no_pending_responses()
+
+
+def test_invalid_principal_is_retried_until_iam_sees_the_new_principal(stubbed_clients, monkeypatch):
+    # IAM rejects a principal created seconds ago with "Invalid principal in policy" until it is visible
+    # (eventual consistency; IAM User Guide, "Troubleshooting IAM"). The backoff's sleep is skipped here.
+    monkeypatch.setattr(iam_io.time, "sleep", lambda seconds: None)
+    iam = stubbed_clients["iam"]
+    iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    for _ in range(2):
+        iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", 'Invalid principal in policy: "AWS":"%s"' % MANAGING_USER, 400)
+    iam.add_response("update_assume_role_policy", {})
+    result = run(MERGE)
+    assert result["changed"] and not result.get("failed")
+    iam.assert_no_pending_responses()
+
+
+def test_invalid_principal_gives_up_after_wait_timeout(stubbed_clients):
+    iam = stubbed_clients["iam"]
+    iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", "Invalid principal in policy", 400)
+    result = run(dict(MERGE, wait_timeout=0))
+    assert result["failed"] and "still rejects a principal" in result["msg"]
+
+
+def test_other_malformed_policy_is_final(stubbed_clients):
+    iam = stubbed_clients["iam"]
+    iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", "Syntax errors in policy.", 400)
+    result = run(MERGE)
+    assert result["failed"]
+    iam.assert_no_pending_responses()
+
+
+def test_limit_exceeded_from_iam_is_reported(stubbed_clients):
+    # IAM answers 409 LimitExceeded "Cannot exceed quota for ACLSizePerRole" when its own count is higher than ours.
+    iam = stubbed_clients["iam"]
+    iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    iam.add_client_error("update_assume_role_policy", "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048", 409)
+    result = run(MERGE)
+    assert result["failed"] and "ACLSizePerRole" in json.dumps(result)
+
+
+def test_unmodifiable_entity_is_reported(stubbed_clients):
+    # Roles protected by AWS (e.g. service-linked ones reached by another path) answer UnmodifiableEntity.
+    iam = stubbed_clients["iam"]
+    iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    iam.add_client_error("update_assume_role_policy", "UnmodifiableEntity", "Cannot perform the operation on the protected role", 400)
+    result = run(MERGE)
+    assert result["failed"] and "UnmodifiableEntity" in json.dumps(result)
+
+
+def test_size_over_account_quota_fails_before_write(stubbed_clients):
+    # The account's trust policy quota comes from GetAccountSummary (AssumeRolePolicySizeQuota, adjustable).
+    iam = stubbed_clients["iam"]
+    iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    iam.add_response("get_account_summary", {"SummaryMap": {"AssumeRolePolicySizeQuota": 4096}})
+    principals = ["arn:aws:iam::%012d:role/spinnaker-%d" % (100000000000 + i, i) for i in range(90)]
+    result = run({"role_name": "spinnakerManaged", "sid": "S", "principals": {"aws": principals}})
+    assert result["failed"] and result["field"] == "size"
+    assert "4096" in result["msg"] and "principals" in result["msg"]
+    iam.assert_no_pending_responses()
+
+
+def test_size_under_raised_quota_is_written(stubbed_clients):
+    iam = stubbed_clients["iam"]
+    iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    iam.add_response("get_account_summary", {"SummaryMap": {"AssumeRolePolicySizeQuota": 8192}})
+    iam.add_response("update_assume_role_policy", {})
+    principals = ["arn:aws:iam::%012d:role/spinnaker-%d" % (100000000000 + i, i) for i in range(60)]
+    result = run({"role_name": "spinnakerManaged", "sid": "S", "principals": {"aws": principals}})
+    assert result["changed"] and result["size"] > 2048 and result["size_limit"] == 8192
