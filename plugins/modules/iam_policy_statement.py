@@ -21,7 +21,7 @@ description:
     count), and the policy is written only when it differs. Results over IAM's size quota fail before any write
     (managed policy 6,144 characters; inline policies together, role 10,240 and user 2,048).
 author:
-  - spinnaker.aws contributors
+  - spinnaker.aws contributors (@spinnaker-aws)
 options:
   managed_policy:
     description:
@@ -354,9 +354,10 @@ def run_inline(module, client, specs):
     elif changed:
         others = other_inline_policies_size(client, entity, entity_name, policy_name)
         if others + size > limit:
+            message = "The inline policies of %s %s would total %d characters (%s: %d), over IAM's limit of %d" % (
+                entity, entity_name, others + size, policy_name, size, limit)
             raise PolicyError(
-                "The inline policies of %s %s would total %d characters (%s: %d), over IAM's limit of %d (%d resources "
-                "in %s). Move statements to a managed policy." % (entity, entity_name, others + size, policy_name, size, limit, count_resources(policy), policy_name),
+                "%s (%d resources in %s). Move statements to a managed policy." % (message, count_resources(policy), policy_name),
                 "size",
             )
         size = others + size

@@ -15,13 +15,13 @@ description:
   - M(amazon.aws.iam_role) replaces the whole trust policy on every run; this module merges, so a role trusted by
     several teams or tools can be managed by each of them without one erasing the others.
   - Documents are compared in canonical form (a one-item list equals a string, an account id equals its root ARN
-    in every partition, C("*") equals C({"AWS": "*"}), order does not matter), so the rewrites IAM applies to
+    in every partition, C("*") equals C({"AWS":"*"}), order does not matter), so the rewrites IAM applies to
     what it stores never cause a write. The role is written only when the canonical forms differ.
   - Trust policies are size-limited (2,048 characters by default, adjustable per account). When the result is
     larger than 2,048 characters the account's quota is read from C(iam:GetAccountSummary); a result over the
     quota fails before anything is written.
 author:
-  - spinnaker.aws contributors
+  - spinnaker.aws contributors (@spinnaker-aws)
 options:
   role_name:
     description:
@@ -68,7 +68,7 @@ options:
   conditions:
     description:
       - A Condition block for the owned statement, in IAM's JSON form, for example
-        C({"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}). Merged with O(external_id).
+        C({"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}). Merged with O(external_id).
     type: dict
   sid:
     description:
@@ -98,7 +98,7 @@ options:
     default: false
   allow_wildcard_principal:
     description:
-      - Allow C({"AWS": "*"}) among O(principals). Even then the owned statement must have a restricting condition
+      - Allow C({"AWS":"*"}) among O(principals). Even then the owned statement must have a restricting condition
         on C(aws:PrincipalOrgID), C(aws:PrincipalArn), C(sts:ExternalId) or C(aws:SourceAccount).
     type: bool
     default: false

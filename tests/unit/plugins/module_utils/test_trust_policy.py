@@ -137,7 +137,8 @@ def test_merge_with_sid_sets_owned_condition():
 
 
 def test_exclusive_replaces_principals_of_owned_statement_only():
-    stored = trust(OTHER_TEAM_STATEMENT, {"Sid": "S", "Effect": "Allow", "Principal": {"AWS": [OTHER_TEAM, "arn:aws:iam::100000000001:user/old"]}, "Action": "sts:AssumeRole"})
+    owned = {"Sid": "S", "Effect": "Allow", "Principal": {"AWS": [OTHER_TEAM, "arn:aws:iam::100000000001:user/old"]}, "Action": "sts:AssumeRole"}
+    stored = trust(OTHER_TEAM_STATEMENT, owned)
     result = tp.merge_trust_policy(stored, {"AWS": [MANAGING_USER]}, sid="S", exclusive=True)
     assert result["policy"]["Statement"][0] == OTHER_TEAM_STATEMENT
     assert result["policy"]["Statement"][1]["Principal"] == {"AWS": [MANAGING_USER]}

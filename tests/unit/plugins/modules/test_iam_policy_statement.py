@@ -41,7 +41,7 @@ def test_creates_managed_policy_when_missing(aws):
 
 
 def test_onboarding_one_account_adds_one_arn_and_removes_nothing(aws):
-    client, _ = aws
+    client = aws[0]
     run(assume("200000000002", "300000000003"))
     result = run(assume("400000000004"))
     assert result["added_resources"] == {"SpinnakerAssumeManagedRoles": [ROLE % "400000000004"]}
@@ -59,7 +59,7 @@ def test_rerun_makes_no_write_call(aws):
 
 
 def test_statements_of_other_sids_are_kept(aws):
-    client, _ = aws
+    client = aws[0]
     foreign = {"Sid": "PlatformTeam", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"}
     client.create_policy(PolicyName="SpinnakerManagingAccountPolicy", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [foreign]}))
     run(assume("200000000002"))
@@ -69,7 +69,7 @@ def test_statements_of_other_sids_are_kept(aws):
 def test_version_rotation_keeps_at_most_five_versions(aws):
     # IAM keeps five versions of a managed policy and answers LimitExceeded for a sixth (IAM User Guide,
     # "Versioning IAM policies"); moto enforces the same limit.
-    client, _ = aws
+    client = aws[0]
     for i in range(7):
         result = run(assume("2%011d" % i))
         assert not result.get("failed"), result
@@ -95,7 +95,7 @@ def test_statements_option_writes_several_sids_at_once(aws):
 
 
 def test_absent_removes_resource(aws):
-    client, _ = aws
+    client = aws[0]
     run(assume("200000000002", "300000000003"))
     result = run(dict(assume("300000000003"), state="absent", actions=[]))
     assert result["changed"]
@@ -129,7 +129,7 @@ def test_inline_role_policy_merge_and_rerun(aws):
 
 
 def test_managed_policy_over_quota_fails_before_write(aws):
-    _, log = aws
+    log = aws[1]
     args = assume(*["%012d" % (200000000000 + i) for i in range(130)])
     result = run(args)
     assert result["failed"] and result["field"] == "size"
@@ -145,7 +145,7 @@ def test_managed_policy_over_quota_fails_before_write(aws):
     ],
 )
 def test_bad_input_fails_before_any_aws_call(aws, args, field):
-    _, log = aws
+    log = aws[1]
     result = run(dict(assume("200000000002"), **args))
     assert result["failed"] and result["field"] == field
     assert log.calls == []

@@ -63,14 +63,14 @@ def test_rerun_reports_no_change_and_makes_no_write_call(role):
 
 
 def test_external_id_adds_string_equals_condition(role):
-    client, _ = role
+    client = role[0]
     run(dict(MERGE, external_id="spinnaker-develop-7f3a"))
     owned = [s for s in stored_trust(client)["Statement"] if s.get("Sid") == "SpinnakerManaging"][0]
     assert owned["Condition"] == {"StringEquals": {"sts:ExternalId": "spinnaker-develop-7f3a"}}
 
 
 def test_absent_removes_only_the_given_principal(role):
-    client, _ = role
+    client = role[0]
     run(MERGE)
     result = run(dict(MERGE, state="absent"))
     assert result["changed"]
@@ -80,7 +80,7 @@ def test_absent_removes_only_the_given_principal(role):
 
 
 def test_exclusive_replaces_owned_statement_principals(role):
-    client, _ = role
+    client = role[0]
     run(dict(MERGE, principals={"aws": [MANAGING_USER, "arn:aws:iam::100000000001:role/old"]}))
     result = run(dict(MERGE, exclusive=True))
     assert result["removed_principals"] == [{"kind": "AWS", "principal": "arn:aws:iam::100000000001:role/old"}]
@@ -131,7 +131,7 @@ def test_service_linked_role_is_refused_before_any_write(aws):
     ],
 )
 def test_bad_input_fails_before_any_aws_call(aws, args, field):
-    _, log = aws
+    log = aws[1]
     result = run(dict(MERGE, **args))
     assert result["failed"] and result["field"] == field
     assert log.operations() == []
@@ -203,8 +203,9 @@ def test_invalid_principal_is_retried_until_iam_sees_the_new_principal(stubbed_c
     monkeypatch.setattr(iam_io.time, "sleep", lambda seconds: None)
     iam = stubbed_clients["iam"]
     iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
-    for _ in range(2):
-        iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", 'Invalid principal in policy: "AWS":"%s"' % MANAGING_USER, 400)
+    invalid = 'Invalid principal in policy: "AWS":"%s"' % MANAGING_USER
+    iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", invalid, 400)
+    iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", invalid, 400)
     iam.add_response("update_assume_role_policy", {})
     result = run(MERGE)
     assert result["changed"] and not result.get("failed")
