@@ -1,0 +1,44 @@
+# spinnaker.aws: `make demo` shows the job on a local AWS endpoint; `make test` runs every gate CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+COLLECTIONS := build/collections
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
+export ANSIBLE_PYTHON_INTERPRETER := $(CURDIR)/$(BIN)/python
+
+.PHONY: venv collection demo test sanity lint unit integration clean
+
+$(BIN)/ansible-playbook: requirements.txt requirements-test.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: set PYTHON=python3 (3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+venv: $(BIN)/ansible-playbook
+
+# The checkout, installed where Ansible looks for collections (a link, so edits take effect at once).
+collection: venv
+	@mkdir -p $(COLLECTIONS)/ansible_collections/spinnaker
+	@ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/spinnaker/aws
+
+demo: collection
+	$(BIN)/python tests/demo.py
+
+sanity: venv
+	bash tests/ci/sanity.sh
+
+lint: collection
+	$(BIN)/ansible-lint --profile production
+
+unit: collection
+	$(BIN)/python -m pytest tests/unit -q
+
+integration: collection
+	$(BIN)/python -m pytest tests/integration -q
+
+test: sanity lint unit integration
+
+clean:
+	rm -rf build .pytest_cache .hypothesis

@@ -1,0 +1,210 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 spinnaker.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: halyard_aws_account
+version_added: 0.1.0
+short_description: Declare an AWS account in Spinnaker's Halyard configuration
+description:
+  - Makes one account of Spinnaker's AWS provider match the options, through C(hal config provider aws account).
+  - Reads the current account from the halconfig first. A missing account is added; an account that differs
+    gets ONE C(edit) carrying only what differs; an identical account runs no hal command at all and reports no
+    change. With O(state=absent) the account is deleted if present.
+  - Never uses C(--no-validate), which makes Halyard save a second account under the same name.
+  - Options left unset are not managed. Halyard has no flag to reset a field to empty, so removing a field
+    (an external id, say) has to be done by deleting and re-adding the account.
+author:
+  - spinnaker.aws contributors (@spinnaker-aws)
+options:
+  name:
+    description: Name of the account in Spinnaker. Unique across every provider of the deployment.
+    type: str
+    required: true
+  account_id:
+    description: The 12-digit AWS account id, as a string (quote it in YAML).
+    type: str
+  assume_role:
+    description:
+      - The role clouddriver assumes in the account, C(role/NAME) (clouddriver builds the ARN from O(account_id))
+        or a role ARN in that account.
+    type: str
+  regions:
+    description: AWS regions Spinnaker manages in this account; at least one.
+    type: list
+    elements: str
+  external_id:
+    description: External id clouddriver passes when assuming O(assume_role). Must match the role's trust condition.
+    type: str
+  environment:
+    description: Environment name of the account, shown in Spinnaker.
+    type: str
+  default_key_pair:
+    description: EC2 key pair used when a server group names none.
+    type: str
+  edda:
+    description: Edda endpoint for the account.
+    type: str
+  discovery:
+    description: Eureka (discovery) endpoint for the account.
+    type: str
+  read_permissions:
+    description: Fiat roles that may read the account. An empty list removes them all.
+    type: list
+    elements: str
+  write_permissions:
+    description: Fiat roles that may deploy to the account. An empty list removes them all.
+    type: list
+    elements: str
+  lambda_enabled:
+    description: Enable AWS Lambda support for the account.
+    type: bool
+  state:
+    description: Whether the account is present or absent.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Supports check mode (no hal write; RV(commands) lists what would run) and diff mode (the account as YAML).
+  - Halyard's validation never calls AWS; to prove the role can be assumed use M(spinnaker.aws.iam_trust_policy)
+    with the verify play.
+extends_documentation_fragment:
+  - spinnaker.aws.halyard
+"""
+
+EXAMPLES = r"""
+- name: Register the develop account
+  spinnaker.aws.halyard_aws_account:
+    name: develop
+    account_id: "200000000002"
+    assume_role: role/spinnakerManaged
+    regions: [us-east-1, us-west-2]
+    external_id: spinnaker-develop-7f3a
+    environment: develop
+
+- name: Same, with hal in a Kubernetes pod
+  spinnaker.aws.halyard_aws_account:
+    hal_command: [kubectl, -n, spinnaker, exec, -i, halyard-0, --, hal]
+    name: develop
+    account_id: "200000000002"
+    assume_role: role/spinnakerManaged
+    regions: [us-east-1]
+
+- name: Remove an account
+  spinnaker.aws.halyard_aws_account:
+    name: staging
+    state: absent
+"""
+
+RETURN = r"""
+commands:
+  description: The hal commands run (or, in check mode, that would run). Empty when nothing differs.
+  returned: always
+  type: list
+  elements: str
+  sample: ["hal config provider aws account edit develop --regions us-east-1 us-west-2"]
+account:
+  description: The account as the halconfig holds it after the change (null when absent).
+  returned: always
+  type: dict
+  sample: {"name": "develop", "accountId": "200000000002", "assumeRole": "role/spinnakerManaged",
+           "regions": [{"name": "us-east-1"}]}
+changed_fields:
+  description: The halconfig keys that differed and were (or would be) edited.
+  returned: always
+  type: list
+  elements: str
+  sample: ["regions"]
+diff:
+  description: The account before and after, as YAML.
+  returned: when diff mode is on
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HAS_YAML
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalRunner
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalyardError
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_add_argv
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_delete_argv
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_differences
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_edit_argvs
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import desired_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import dump_yaml
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import get_aws_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import merged_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import provider_using_account_name
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import validate_account_params
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import halyard_argument_spec
+
+
+def ensure_account(runner, params):
+    """Add, edit, delete or leave the account; returns ``(before, after, changed_fields)``."""
+    halconfig = runner.read_halconfig()
+    current = get_aws_account(halconfig, params["name"], runner.deployment)
+    if params["state"] == "absent":
+        if current is not None:
+            runner.execute(account_delete_argv(params["name"], runner.deployment))
+        return current, None, []
+    desired = desired_account(params)
+    if current is None:
+        other = provider_using_account_name(halconfig, params["name"], runner.deployment)
+        if other:
+            raise HalyardError(
+                'name: an account "%s" already exists in the %s provider; Halyard account names are unique across '
+                "providers. Choose another name." % (params["name"], other),
+                field="name",
+            )
+        runner.execute(account_add_argv(desired, runner.deployment))
+        return None, desired, sorted(k for k in desired if k != "name")
+    for argv in account_edit_argvs(current, desired, runner.deployment):
+        runner.execute(argv)
+    return current, merged_account(current, desired), account_differences(current, desired)
+
+
+def main():
+    argument_spec = halyard_argument_spec()
+    argument_spec.update(
+        name=dict(type="str", required=True),
+        account_id=dict(type="str"),
+        assume_role=dict(type="str"),
+        regions=dict(type="list", elements="str"),
+        external_id=dict(type="str"),
+        environment=dict(type="str"),
+        default_key_pair=dict(type="str"),
+        edda=dict(type="str"),
+        discovery=dict(type="str"),
+        read_permissions=dict(type="list", elements="str"),
+        write_permissions=dict(type="list", elements="str"),
+        lambda_enabled=dict(type="bool"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    if not HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"))
+    runner = HalRunner(module)
+    try:
+        validate_account_params(module.params)
+        runner.check_hal_available()
+        before, after, changed_fields = ensure_account(runner, module.params)
+    except HalyardError as e:
+        module.fail_json(msg=e.message, field=e.field, rc=e.rc, commands=runner.masked_commands())
+
+    result = dict(
+        changed=bool(runner.commands),
+        commands=runner.masked_commands(),
+        account=after,
+        changed_fields=changed_fields,
+    )
+    if module._diff:
+        result["diff"] = dict(before=dump_yaml(before), after=dump_yaml(after))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
