@@ -1,0 +1,161 @@
+"""The halyard_* modules against the Halyard emulator (tests/halyard/hal, a test double of hal)."""
+
+import json
+
+import pytest
+
+from ansible_collections.spinnaker.aws.plugins.modules import halyard_aws_account
+from ansible_collections.spinnaker.aws.plugins.modules import halyard_aws_provider
+from ansible_collections.spinnaker.aws.plugins.modules import halyard_deploy
+
+from tests.halyard.emulator import Emulator
+
+from .conftest import run_module
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+@pytest.fixture
+def hal(tmp_path, monkeypatch):
+    emulator = Emulator(tmp_path)
+    for key, value in emulator.env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("HOME", str(tmp_path))  # the modules' default halconfig_path is ~/.hal/config
+    return emulator
+
+
+def run_account(args, **kw):
+    base = {"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged",
+            "regions": ["us-east-1", "us-west-2"], "environment": "dev"}
+    base.update(args)
+    return run_module(halyard_aws_account.main, base, **kw)
+
+
+def test_add_two_accounts(hal):
+    assert run_account({})["changed"]
+    assert run_account({"name": "staging", "account_id": "300000000003", "external_id": "spinnaker-staging-1"})["changed"]
+    accounts = {a["name"]: a for a in hal.aws()["accounts"]}
+    assert accounts["develop"]["accountId"] == "200000000002"
+    assert accounts["staging"]["externalId"] == "spinnaker-staging-1"
+    assert [r["name"] for r in accounts["staging"]["regions"]] == ["us-east-1", "us-west-2"]
+
+
+def test_rerun_makes_no_hal_write_call(hal):
+    run_account({})
+    calls = len(hal.invocations())
+    result = run_account({})
+    assert not result["changed"] and result["commands"] == []
+    assert len(hal.invocations()) == calls  # not even a read: the halconfig is read from the file
+
+
+def test_changing_one_region_is_one_edit(hal):
+    run_account({})
+    result = run_account({"regions": ["us-east-1", "eu-west-1"]})
+    assert result["changed"] and result["changed_fields"] == ["regions"]
+    assert hal.invocations()[-1] == ["config", "provider", "aws", "account", "edit", "develop", "--regions", "us-east-1", "eu-west-1"]
+    assert [r["name"] for r in hal.aws()["accounts"][0]["regions"]] == ["us-east-1", "eu-west-1"]
+
+
+def test_delete(hal):
+    run_account({})
+    assert run_account({"state": "absent"})["changed"]
+    assert hal.aws()["accounts"] == []
+    assert not run_account({"state": "absent"})["changed"]
+
+
+def test_check_mode_runs_no_hal_write(hal):
+    result = run_account({}, check_mode=True)
+    assert result["changed"] and result["commands"][0].startswith("hal config provider aws account add develop")
+    assert hal.invocations() == []
+
+
+def test_diff_shows_account_as_yaml(hal):
+    run_account({})
+    result = run_account({"environment": "development"}, diff=True)
+    assert "environment: dev\n" in result["diff"]["before"] and "environment: development\n" in result["diff"]["after"]
+
+
+def test_duplicate_name_in_another_provider_fails_before_hal(hal):
+    run_module(halyard_aws_provider.main, {"enabled": True})
+    config = hal.halconfig()
+    config["deploymentConfigurations"][0]["providers"]["kubernetes"]["accounts"].append({"name": "develop"})
+    hal.write_halconfig(config)
+    calls = len(hal.invocations())
+    result = run_account({})
+    assert result["failed"] and result["field"] == "name" and "kubernetes" in result["msg"]
+    assert len(hal.invocations()) == calls
+
+
+def test_daemon_down_is_a_clear_error(hal):
+    hal.set_daemon_down()
+    result = run_account({})
+    assert result["failed"]
+    assert "not reachable at localhost/127.0.0.1:8064" in result["msg"] and "hal --ready" in result["msg"]
+
+
+def test_hal_not_found(hal, monkeypatch):
+    result = run_module(halyard_aws_account.main, {"name": "develop", "account_id": "200000000002", "assume_role": "role/x",
+                                                   "regions": ["us-east-1"], "hal_command": ["hal-not-installed"]})
+    assert result["failed"] and result["field"] == "hal_command"
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [({"account_id": "2000"}, "account_id"), ({"regions": []}, "regions"), ({"regions": ["moon-1"]}, "regions"),
+     ({"assume_role": "spinnakerManaged"}, "assume_role")],
+)
+def test_bad_input_fails_before_any_hal_call(hal, args, field):
+    result = run_account(args)
+    assert result["failed"] and result["field"] == field
+    assert hal.invocations() == []
+
+
+def test_enable_provider_once(hal):
+    assert run_module(halyard_aws_provider.main, {"enabled": True})["changed"]
+    assert hal.aws()["enabled"] is True
+    assert not run_module(halyard_aws_provider.main, {"enabled": True})["changed"]
+    assert hal.invocations() == [["config", "provider", "aws", "enable"]]
+
+
+def test_secret_goes_through_stdin_and_nowhere_else(hal):
+    args = {"enabled": True, "access_key_id": "AKIAEXAMPLE", "secret_access_key": SECRET}
+    result = run_module(halyard_aws_provider.main, args, diff=True)
+    assert result["changed"] and result["secret_written"]
+    assert hal.aws()["secretAccessKey"] == SECRET and hal.aws()["accessKeyId"] == "AKIAEXAMPLE"
+    assert all(SECRET not in " ".join(argv) for argv in hal.invocations())
+    assert SECRET not in json.dumps(result)
+    assert ["config", "provider", "aws", "edit", "--access-key-id", "AKIAEXAMPLE", "--secret-access-key"] in hal.invocations()
+
+
+def test_secret_module_output_masks_the_secret(hal, capsys):
+    run_module(halyard_aws_provider.main, {"access_key_id": "AKIAEXAMPLE", "secret_access_key": SECRET}, diff=True)
+    printed = capsys.readouterr().out
+    assert printed and SECRET not in printed
+
+
+def test_plain_text_secret_is_compared_on_rerun(hal):
+    args = {"access_key_id": "AKIAEXAMPLE", "secret_access_key": SECRET}
+    run_module(halyard_aws_provider.main, args)
+    assert not run_module(halyard_aws_provider.main, args)["changed"]
+    assert run_module(halyard_aws_provider.main, dict(args, secret_access_key="rotated-secret-value"))["secret_written"]
+
+
+def test_encrypted_secret_is_kept_with_on_create_and_written_with_always(hal):
+    run_module(halyard_aws_provider.main, {"access_key_id": "AKIAEXAMPLE", "secret_access_key": SECRET})
+    config = hal.halconfig()
+    config["deploymentConfigurations"][0]["providers"]["aws"]["secretAccessKey"] = "encrypted:s3!r:us-west-2!b:bucket!f:aws"
+    hal.write_halconfig(config)
+    args = {"access_key_id": "AKIAEXAMPLE", "secret_access_key": SECRET}
+    assert not run_module(halyard_aws_provider.main, args)["changed"]
+    assert run_module(halyard_aws_provider.main, dict(args, update_secret="always"))["changed"]
+
+
+def test_deploy_apply(hal):
+    result = run_module(halyard_deploy.main, {"service_names": ["clouddriver"]})
+    assert result["changed"]
+    assert hal.invocations() == [["deploy", "apply", "--service-names", "clouddriver"]]
+
+
+def test_deploy_check_mode_runs_nothing(hal):
+    assert run_module(halyard_deploy.main, {}, check_mode=True)["commands"] == ["hal deploy apply"]
+    assert hal.invocations() == []
