@@ -176,7 +176,7 @@ def main():
         regions=dict(type="list", elements="str"),
         external_id=dict(type="str"),
         environment=dict(type="str"),
-        default_key_pair=dict(type="str"),
+        default_key_pair=dict(type="str", no_log=False),
         edda=dict(type="str"),
         discovery=dict(type="str"),
         read_permissions=dict(type="list", elements="str"),

@@ -63,8 +63,8 @@ def test_edit_compares_account_id_as_string():
 
 def test_emptying_permissions_removes_each_value():
     current = {"name": "develop", "permissions": {"READ": ["a", "b"]}}
-    argvs = h.account_edit_argvs(current, h.desired_account(dict(DEVELOP, read_permissions=[], regions=None,
-                                                                       account_id=None, assume_role=None, environment=None)))
+    only_permissions = dict(DEVELOP, read_permissions=[], regions=None, account_id=None, assume_role=None, environment=None)
+    argvs = h.account_edit_argvs(current, h.desired_account(only_permissions))
     assert [a[-2:] for a in argvs] == [["--remove-read-permission", "a"], ["--remove-read-permission", "b"]]
 
 
