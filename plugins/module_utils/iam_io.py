@@ -22,7 +22,10 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import IAMErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.iam import add_role_to_iam_instance_profile
+from ansible_collections.amazon.aws.plugins.module_utils.iam import create_iam_instance_profile
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_managed_policy_version
+from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_instance_profiles
 from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_managed_policy_versions
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -206,3 +209,97 @@ def delete_inline_policy(client, entity, entity_name, policy_name):
     """Delete an inline policy of a role or user; ``False`` when it was already gone."""
     _inline_call(client, entity, "delete")(aws_retry=True, **_entity_kwargs(entity, entity_name, policy_name))
     return True
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Creating a missing role, attaching managed policies, the instance profile (iam_trust_policy's extras)
+# ----------------------------------------------------------------------------------------------------------------
+
+
+@IAMErrorHandler.common_error_handler("create role")
+def create_role(client, role_name, path, description, document_json, wait_timeout, sleep=time.sleep):
+    """Create a role whose trust policy is ``document_json`` (``iam:CreateRole``); returns the ``Role`` dict.
+
+    "Invalid principal" (a principal created moments ago) is retried like ``update_trust_policy``.
+    """
+    params = dict(RoleName=role_name, Path=path or "/", AssumeRolePolicyDocument=document_json)
+    if description:
+        params["Description"] = description
+    return retry_invalid_principal(lambda: client.create_role(aws_retry=True, **params)["Role"], wait_timeout, sleep=sleep)[0]
+
+
+def managed_policy_arn_candidates(name_or_arn, partition, account_id):
+    """Return the ARNs a managed policy option may mean: itself when it is an ARN, else the AWS managed policy
+    of that name, then the customer managed policy of that name in the role's account."""
+    if name_or_arn.startswith("arn:"):
+        return [name_or_arn]
+    return [
+        "arn:%s:iam::aws:policy/%s" % (partition, name_or_arn),
+        "arn:%s:iam::%s:policy/%s" % (partition, account_id, name_or_arn),
+    ]
+
+
+@IAMErrorHandler.common_error_handler("attach managed policy to role")
+@AWSRetry.jittered_backoff()
+def _attach_role_policy(client, role_name, arn):
+    client.attach_role_policy(RoleName=role_name, PolicyArn=arn)
+
+
+def attach_role_managed_policies(client, role_name, role_arn, wanted, attached, check_mode):
+    """Attach the managed policies in ``wanted`` (names or ARNs) that are not in ``attached`` (the role's
+    ``AttachedPolicies``); never detaches. Returns the ARNs attached (or that would be).
+
+    A name already attached (by ``PolicyName``) costs no call. Otherwise it is resolved as an AWS managed
+    policy, then as a customer managed policy in the role's account; raises ``AnsibleIAMError`` when neither
+    exists.
+    """
+    partition, account_id = role_arn.split(":")[1], role_arn.split(":")[4]
+    attached_arns = set(p["PolicyArn"] for p in attached)
+    attached_names = set(p["PolicyName"] for p in attached)
+    added = []
+    for item in wanted:
+        if item in attached_arns or item in attached_names:
+            continue
+        for arn in managed_policy_arn_candidates(item, partition, account_id):
+            if arn in attached_arns:
+                break
+            if get_managed_policy(client, arn) is not None:
+                if not check_mode:
+                    _attach_role_policy(client, role_name, arn)
+                added.append(arn)
+                attached_arns.add(arn)
+                break
+        else:
+            raise AnsibleIAMError(
+                message="managed_policies: %r is neither an AWS managed policy nor a customer managed policy in "
+                "account %s; give its ARN, or create it first." % (item, account_id)
+            )
+    return added
+
+
+def ensure_instance_profile(client, role_name, path, check_mode):
+    """Make sure an instance profile named ``role_name`` exists and holds the role (EC2 uses a role only
+    through an instance profile; clouddriver's ``BaseIAMRole`` default is an instance profile NAME).
+
+    Returns ``(changed, profile_arn or None)``. Raises ``AnsibleIAMError`` when a profile of that name already
+    holds another role (a profile holds at most one role).
+    """
+    for profile in list_iam_instance_profiles(client, role=role_name):
+        if profile["InstanceProfileName"] == role_name:
+            return False, profile["Arn"]
+    if check_mode:
+        return True, None
+    try:
+        profile = client.get_instance_profile(aws_retry=True, InstanceProfileName=role_name)["InstanceProfile"]
+    except is_boto3_error_code("NoSuchEntity"):
+        profile = create_iam_instance_profile(client, role_name, path, None)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
+        raise AnsibleIAMError(message="Failed to get instance profile %s" % role_name, exception=e) from e
+    others = [r["RoleName"] for r in profile.get("Roles", []) if r["RoleName"] != role_name]
+    if others:
+        raise AnsibleIAMError(
+            message="The instance profile %s already holds the role %s; an instance profile holds one role. Remove "
+            "it from the profile or choose another role name." % (role_name, others[0])
+        )
+    add_role_to_iam_instance_profile(client, role_name, role_name)
+    return True, profile["Arn"]

@@ -102,6 +102,36 @@ options:
         on C(aws:PrincipalOrgID), C(aws:PrincipalArn), C(sts:ExternalId) or C(aws:SourceAccount).
     type: bool
     default: false
+  create_role:
+    description:
+      - Create the role when it does not exist, with a trust policy holding just the owned statement. The trust
+        of an existing role is only ever merged into, so this module stays its one owner (unlike
+        M(amazon.aws.iam_role), which rewrites the trust on every run).
+    type: bool
+    default: false
+  path:
+    description: Path of the role, used only when creating it.
+    type: str
+    default: /
+  description:
+    description: Description of the role, used only when creating it.
+    type: str
+  managed_policies:
+    description:
+      - Managed policies to attach to the role, as ARNs or names (a name is looked up as an AWS managed policy,
+        then as a customer managed policy in the role's account). Policies already attached are left alone and
+        none is ever detached.
+      - With no O(principals) the trust policy is left as it is, so this also attaches policies to a role whose
+        trust another tool owns.
+    type: list
+    elements: str
+    default: []
+  instance_profile:
+    description:
+      - Make sure an instance profile with the role's name exists and holds the role (EC2 instances use roles
+        only through instance profiles; Spinnaker's C(BaseIAMRole) default is an instance profile name).
+    type: bool
+    default: false
   wait_timeout:
     description:
       - Seconds to keep retrying when IAM answers C(MalformedPolicyDocument) "Invalid principal", which it does
@@ -127,6 +157,15 @@ EXAMPLES = r"""
         - arn:aws:iam::100000000001:user/spinnakerManaging
     external_id: "{{ spinnaker_external_id }}"
 
+- name: BaseIAMRole, created when missing, trusting EC2, with its instance profile
+  spinnaker.aws.iam_trust_policy:
+    role_name: BaseIAMRole
+    create_role: true
+    sid: SpinnakerEC2
+    principals:
+      service: [ec2.amazonaws.com]
+    instance_profile: true
+
 - name: Trust a whole account (written as its root ARN)
   spinnaker.aws.iam_trust_policy:
     role_name: spinnakerManaged
@@ -151,6 +190,22 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+created:
+  description: Whether the role was (or, in check mode, would be) created.
+  returned: always
+  type: bool
+  sample: false
+attached_policies:
+  description: ARNs of the managed policies attached by this run.
+  returned: always
+  type: list
+  elements: str
+  sample: ["arn:aws:iam::aws:policy/PowerUserAccess"]
+instance_profile_arn:
+  description: ARN of the role's instance profile.
+  returned: when O(instance_profile=true) and the profile exists
+  type: str
+  sample: arn:aws:iam::200000000002:instance-profile/BaseIAMRole
 policy:
   description: The trust policy after the change (what would be written, in check mode).
   returned: always
@@ -189,7 +244,7 @@ size_limit:
   sample: 2048
 role_arn:
   description: ARN of the role.
-  returned: always
+  returned: when the role exists (or was created)
   type: str
   sample: arn:aws:iam::200000000002:role/spinnakerManaged
 diff:
@@ -209,10 +264,14 @@ import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_role
+from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_role_attached_policies
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import SERVICE_LINKED_ROLE_PATH
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import attach_role_managed_policies
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import create_role
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ensure_instance_profile
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_invalid_principal_error
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import trust_policy_quota
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import update_trust_policy
@@ -258,6 +317,11 @@ def main():
         prune_orphaned_principals=dict(type="bool", default=False),
         allow_wildcard_principal=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=120),
+        create_role=dict(type="bool", default=False),
+        path=dict(type="str", default="/"),
+        description=dict(type="str"),
+        managed_policies=dict(type="list", elements="str", default=[]),
+        instance_profile=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -269,48 +333,49 @@ def main():
         module.fail_json(msg=e.message, field=e.field)
 
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+    output = dict(changed=False, created=False, attached_policies=[])
     try:
         role = get_iam_role(client, role_name)
-        if role is None:
+        if role is None and not params["create_role"]:
             module.fail_json(
-                msg="The role %s does not exist in this account (%s). Create it first, e.g. with amazon.aws.iam_role."
+                msg="The role %s does not exist in this account (%s). Create it first, or set create_role=true."
                 % (role_name, _describe_account(module)),
                 field="role_name",
             )
-        if role.get("Path", "/").startswith(SERVICE_LINKED_ROLE_PATH):
+        if role is not None and role.get("Path", "/").startswith(SERVICE_LINKED_ROLE_PATH):
             module.fail_json(
                 msg="%s is a service-linked role (path %s); IAM does not allow its trust policy to change."
                 % (role_name, role["Path"]),
                 field="role_name",
             )
-        partition = role["Arn"].split(":")[1]
-        principals, condition = validate_params(params, partition)
-        result = merge_trust_policy(
-            role.get("AssumeRolePolicyDocument"),
-            principals,
-            actions=params["actions"],
-            condition=condition,
-            sid=params["sid"],
-            state=params["state"],
-            exclusive=params["exclusive"],
-            prune_orphaned_principals=params["prune_orphaned_principals"],
-        )
-        policy = result["policy"]
-        if not policy["Statement"]:
-            raise PolicyError(
-                "The change would leave %s's trust policy with no statement, which IAM rejects; keep at least one "
-                "principal or delete the role." % role_name,
-                "principals",
-            )
-        size = policy_size(policy)
-        size_limit = TRUST_POLICY_DEFAULT_QUOTA
-        if result["changed"] and size > TRUST_POLICY_DEFAULT_QUOTA:
-            size_limit = trust_policy_quota(client)
-        if result["changed"]:
-            check_size(policy, size_limit, "trust policy of role %s" % role_name, count_principals(policy), "principals")
+        partition = role["Arn"].split(":")[1] if role else "aws"
+        before = role.get("AssumeRolePolicyDocument") if role else None
+        result, size, size_limit = merged_trust(client, params, role_name, before, partition)
+        output.update(result, size=size, size_limit=size_limit)
 
-        if result["changed"] and not module.check_mode:
-            update_trust_policy(client, role_name, json.dumps(policy), params["wait_timeout"])
+        if role is None:
+            output.update(changed=True, created=True)
+            if not module.check_mode:
+                role = create_role(
+                    client, role_name, params["path"], params["description"], json.dumps(result["policy"]), params["wait_timeout"]
+                )
+        elif result["changed"] and not module.check_mode:
+            update_trust_policy(client, role_name, json.dumps(result["policy"]), params["wait_timeout"])
+        output["changed"] = output["changed"] or result["changed"]
+
+        if role is not None:
+            if params["managed_policies"]:
+                attached = [] if output["created"] else list_iam_role_attached_policies(client, role_name)
+                output["attached_policies"] = attach_role_managed_policies(
+                    client, role_name, role["Arn"], params["managed_policies"], attached, module.check_mode
+                )
+            if params["instance_profile"]:
+                profile_changed, profile_arn = ensure_instance_profile(client, role_name, params["path"], module.check_mode)
+                output["changed"] = output["changed"] or profile_changed
+                if profile_arn:
+                    output["instance_profile_arn"] = profile_arn
+            output["role_arn"] = role["Arn"]
+        output["changed"] = output["changed"] or bool(output["attached_policies"])
     except PolicyError as e:
         module.fail_json(msg=e.message, field=e.field)
     except AnsibleIAMError as e:
@@ -322,19 +387,38 @@ def main():
             )
         module.fail_json_aws_error(e)
 
-    output = dict(
-        changed=result["changed"],
-        policy=policy,
-        added_principals=result["added_principals"],
-        removed_principals=result["removed_principals"],
-        orphaned_principals=result["orphaned_principals"],
-        size=size,
-        size_limit=size_limit,
-        role_arn=role["Arn"],
-    )
     if module._diff:
-        output["diff"] = dict(before=role.get("AssumeRolePolicyDocument"), after=policy)
+        output["diff"] = dict(before=before, after=output["policy"])
     module.exit_json(**output)
+
+
+def merged_trust(client, params, role_name, before, partition):
+    """Merge the options into ``before`` and check the result; returns ``(merge result, size, size limit)``."""
+    principals, condition = validate_params(params, partition)
+    result = merge_trust_policy(
+        before,
+        principals,
+        actions=params["actions"],
+        condition=condition,
+        sid=params["sid"],
+        state=params["state"],
+        exclusive=params["exclusive"],
+        prune_orphaned_principals=params["prune_orphaned_principals"],
+    )
+    policy = result["policy"]
+    if not policy["Statement"]:
+        raise PolicyError(
+            "The change would leave %s's trust policy with no statement, which IAM rejects; keep at least one "
+            "principal or delete the role." % role_name,
+            "principals",
+        )
+    size = policy_size(policy)
+    size_limit = TRUST_POLICY_DEFAULT_QUOTA
+    if result["changed"] and size > TRUST_POLICY_DEFAULT_QUOTA:
+        size_limit = trust_policy_quota(client)
+    if result["changed"]:
+        check_size(policy, size_limit, "trust policy of role %s" % role_name, count_principals(policy), "principals")
+    return result, size, size_limit
 
 
 def _describe_account(module):

@@ -267,3 +267,66 @@ def test_size_under_raised_quota_is_written(stubbed_clients):
     principals = ["arn:aws:iam::%012d:role/spinnaker-%d" % (100000000000 + i, i) for i in range(60)]
     result = run({"role_name": "spinnakerManaged", "sid": "S", "principals": {"aws": principals}})
     assert result["changed"] and result["size"] > 2048 and result["size_limit"] == 8192
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# create_role, managed_policies, instance_profile
+# ------------------------------------------------------------------------------------------------------------------
+
+BASE = {"role_name": "BaseIAMRole", "create_role": True, "sid": "SpinnakerEC2", "principals": {"service": ["ec2.amazonaws.com"]},
+        "instance_profile": True}
+
+
+def test_create_role_with_instance_profile_then_noop(aws):
+    client, log = aws
+    result = run(BASE)
+    assert result["created"] and result["changed"]
+    assert stored_role_trust(client, "BaseIAMRole")["Statement"][0]["Principal"] == {"Service": ["ec2.amazonaws.com"]}
+    profile = client.get_instance_profile(InstanceProfileName="BaseIAMRole")["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == ["BaseIAMRole"]
+    log.clear()
+    again = run(BASE)
+    assert not again["changed"] and log.writes() == []
+    assert again["instance_profile_arn"] == profile["Arn"]
+
+
+def test_create_role_check_mode_writes_nothing(aws):
+    client, log = aws
+    result = run(BASE, check_mode=True)
+    assert result["changed"] and result["created"]
+    assert log.writes() == []
+    with pytest.raises(client.exceptions.NoSuchEntityException):
+        client.get_role(RoleName="BaseIAMRole")
+
+
+def test_managed_policies_are_attached_by_name_and_never_detached(aws):
+    client, log = aws
+    client.create_role(RoleName="spinnakerManaged", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}))
+    client.attach_role_policy(RoleName="spinnakerManaged", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    result = run(dict(MERGE, managed_policies=["PowerUserAccess"]))
+    assert result["attached_policies"] == ["arn:aws:iam::aws:policy/PowerUserAccess"]
+    attached = sorted(p["PolicyName"] for p in client.list_attached_role_policies(RoleName="spinnakerManaged")["AttachedPolicies"])
+    assert attached == ["PowerUserAccess", "ReadOnlyAccess"]
+    log.clear()
+    assert not run(dict(MERGE, managed_policies=["PowerUserAccess"]))["changed"]
+    assert log.writes() == []
+
+
+def test_unknown_managed_policy_is_a_clear_error(aws):
+    client = aws[0]
+    client.create_role(RoleName="spinnakerManaged", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}))
+    result = run(dict(MERGE, managed_policies=["NoSuchPolicyAnywhere"]))
+    assert result["failed"] and "NoSuchPolicyAnywhere" in result["msg"]
+
+
+def test_no_principals_leaves_trust_alone_and_attaches(aws):
+    client = aws[0]
+    document = {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}
+    client.create_role(RoleName="nodeRole", AssumeRolePolicyDocument=json.dumps(document))
+    result = run({"role_name": "nodeRole", "managed_policies": ["PowerUserAccess"]})
+    assert result["changed"] and result["added_principals"] == []
+    assert stored_role_trust(client, "nodeRole") == document
+
+
+def stored_role_trust(client, name):
+    return client.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
