@@ -1,0 +1,103 @@
+"""A local AWS endpoint for playbook runs: a real moto server on 127.0.0.1, with a request log.
+
+The playbook talks to it over HTTP exactly as it would to AWS (``aws_endpoint_url``). Every request is recorded
+at the endpoint as ``(service, action)`` — read from the SigV4 credential scope and the Query ``Action`` or the
+JSON ``X-Amz-Target`` — so tests and benchmarks count real API calls instead of estimating them.
+"""
+
+import io
+import os
+import re
+import threading
+from urllib.parse import parse_qs
+
+WRITE_PREFIXES = ("Create", "Update", "Put", "Delete", "Attach", "Detach", "Add", "Remove", "Set", "Tag", "Untag")
+SCOPE_RE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+
+
+class LocalAWS:
+    """Start with ``start()`` (or as a context manager); ``endpoint`` is the URL to give ``aws_endpoint_url``."""
+
+    def __init__(self, host="127.0.0.1", port=0):
+        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+        os.environ.pop("MOTO_ACCOUNT_ID", None)
+        self.host = host
+        self.port = port
+        self.calls = []
+        self._lock = threading.Lock()
+        self._server = None
+        self._thread = None
+
+    def _record(self, app):
+        def middleware(environ, start_response):
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            match = SCOPE_RE.search(environ.get("HTTP_AUTHORIZATION", ""))
+            service = match.group(1) if match else "unknown"
+            target = environ.get("HTTP_X_AMZ_TARGET")
+            if target:
+                action = target.split(".")[-1]
+            else:
+                form = parse_qs(body.decode("utf-8", "replace")) if body else {}
+                query = parse_qs(environ.get("QUERY_STRING", ""))
+                action = (form.get("Action") or query.get("Action") or [environ.get("REQUEST_METHOD", "?")])[0]
+            with self._lock:
+                self.calls.append((service, action))
+            return app(environ, start_response)
+
+        return middleware
+
+    def start(self):
+        from moto.server import DomainDispatcherApplication
+        from moto.server import create_backend_app
+        from werkzeug.serving import WSGIRequestHandler
+        from werkzeug.serving import make_server
+
+        class QuietHandler(WSGIRequestHandler):
+            def log_request(self, *args, **kwargs):
+                pass
+
+        app = self._record(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(self.host, self.port, app, threaded=True, request_handler=QuietHandler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join()
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def endpoint(self):
+        return "http://%s:%d" % (self.host, self.port)
+
+    def clear(self):
+        with self._lock:
+            self.calls = []
+
+    def writes(self):
+        """The recorded calls that change state."""
+        return [c for c in self.calls if c[1].startswith(WRITE_PREFIXES)]
+
+    def client(self, service, account_id=None):
+        """A boto3 client for ``service`` acting in ``account_id`` (assumes its OrganizationAccountAccessRole,
+        as the playbook does; moto answers with credentials for that account)."""
+        import boto3
+
+        kwargs = dict(region_name="us-east-1", endpoint_url=self.endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
+        if account_id:
+            sts = boto3.client("sts", **kwargs)
+            creds = sts.assume_role(RoleArn="arn:aws:iam::%s:role/OrganizationAccountAccessRole" % account_id, RoleSessionName="test")["Credentials"]
+            kwargs.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+        return boto3.client(service, **kwargs)
