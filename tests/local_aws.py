@@ -63,7 +63,16 @@ class LocalAWS:
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
+        self.reset()
         return self
+
+    def reset(self):
+        """Empty every moto backend. moto's state is global to the process, so a new endpoint starts clean."""
+        from urllib.request import Request
+        from urllib.request import urlopen
+
+        urlopen(Request(self.endpoint + "/moto-api/reset", method="POST"), timeout=30).read()
+        self.clear()
 
     def stop(self):
         if self._server is not None:
