@@ -139,7 +139,7 @@ def test_second_run_changes_nothing_and_writes_nothing(converged):
     assert recap and all(counts["changed"] == 0 and counts["failed"] == 0 for counts in recap.values()), recap
     writes = [c for c in converged["second_calls"] if c[1].startswith(("Create", "Update", "Put", "Delete", "Attach", "Add"))]
     assert writes == []
-    hal_writes = [a for a in converged["hal"].writes()]
+    hal_writes = converged["hal"].writes()
     assert hal_writes.count(["deploy", "apply"]) == 1  # only the first run redeployed
 
 
