@@ -2,7 +2,7 @@
 # ansible-test sanity, offline: copy the tracked files to .../ansible_collections/spinnaker/aws and run there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-py=${PYTHON:-$root/.venv/bin/python}
+py=$root/.venv/bin/python
 # ansible-test names the cached bootstrap after the pip version it pins (get_venv_packages); read it from there.
 pip_version=$("$py" - <<'PY'
 import inspect, re
