@@ -51,12 +51,13 @@ def is_invalid_principal_error(error):
     return details.get("Code") == "MalformedPolicyDocument" and "invalid principal" in details.get("Message", "").lower()
 
 
-def retry_invalid_principal(call, timeout, sleep=time.sleep, clock=time.monotonic, base_delay=2.0, max_delay=20.0):
-    """Run ``call()`` and retry it while it fails with "Invalid principal", for up to ``timeout`` seconds.
+def retry_on(call, is_retryable, timeout, sleep=time.sleep, clock=time.monotonic, base_delay=2.0, max_delay=20.0):
+    """Run ``call()`` and retry it while it raises a ``ClientError`` for which ``is_retryable(error)`` is true,
+    for up to ``timeout`` seconds.
 
     Delays follow "full jitter" exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter"):
     attempt n sleeps a uniform random time in ``[0, min(max_delay, base_delay * 2**n)]``, never past the
-    deadline. Any other error, and the last "Invalid principal" once the deadline has passed, is raised as is.
+    deadline. Any other error, and the last retryable one once the deadline has passed, is raised as is.
     ``sleep`` and ``clock`` are injectable for tests. Returns ``(result, attempts)``.
     """
     deadline = clock() + timeout
@@ -67,9 +68,14 @@ def retry_invalid_principal(call, timeout, sleep=time.sleep, clock=time.monotoni
             return call(), attempt
         except botocore.exceptions.ClientError as e:
             remaining = deadline - clock()
-            if not is_invalid_principal_error(e) or remaining <= 0:
+            if not is_retryable(e) or remaining <= 0:
                 raise
             sleep(min(remaining, random.uniform(0, min(max_delay, base_delay * 2 ** (attempt - 1)))))
+
+
+def retry_invalid_principal(call, timeout, sleep=time.sleep, clock=time.monotonic):
+    """``retry_on`` for "Invalid principal" only (see ``is_invalid_principal_error``)."""
+    return retry_on(call, is_invalid_principal_error, timeout, sleep=sleep, clock=clock)
 
 
 @IAMErrorHandler.common_error_handler("update the role's trust policy")
