@@ -47,9 +47,10 @@ options:
     default: true
   consistency_timeout:
     description:
-      - Seconds to keep retrying an C(AccessDenied) on the assume WITH the external id. IAM is eventually
-        consistent, so a trust or policy changed moments ago can take some seconds to apply. Nothing else is
-        retried (but throttling, by the AWS client); the call without the external id is not retried.
+      - Seconds to keep retrying C(AccessDenied) and C(InvalidClientTokenId) on the assume WITH the external id.
+        IAM is eventually consistent, so a trust or policy changed moments ago, or an access key created moments
+        ago, can take some seconds to apply. Nothing else is retried (but throttling, by the AWS client); the call
+        without the external id is not retried.
     type: int
     default: 30
   fail_on_error:
@@ -154,6 +155,12 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import r
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import session_name
 
 
+# IAM is eventually consistent: a trust or policy merged seconds ago can still deny (AccessDenied), and an access
+# key created seconds ago can still be unknown to STS (InvalidClientTokenId) (IAM User Guide, "Changes that I make
+# are not always immediately visible").
+RETRYABLE_CODES = ("AccessDenied", "InvalidClientTokenId")
+
+
 def _error(e):
     details = e.response.get("Error", {})
     return details.get("Code", ""), details.get("Message", "")
@@ -175,7 +182,7 @@ def check_role(module, sts, spec, run_id, sleep=time.sleep):
     try:
         response, _attempts = retry_on(
             lambda: assume(sts, role_arn, session_name(run_id, role_arn), spec["external_id"]),
-            lambda e: _error(e)[0] == "AccessDenied",
+            lambda e: _error(e)[0] in RETRYABLE_CODES,
             module.params["consistency_timeout"],
             sleep=sleep,
         )
