@@ -106,7 +106,10 @@ def assumed(account="300000000003", session="s"):
     return {
         "Credentials": {"AccessKeyId": "ASIAEXAMPLEEXAMPLE01", "SecretAccessKey": "x" * 40, "SessionToken": "token",
                         "Expiration": datetime.datetime(2030, 1, 1)},
-        "AssumedRoleUser": {"AssumedRoleId": "AROAEXAMPLEEXAMPLE01:%s" % session, "Arn": "arn:aws:sts::%s:assumed-role/spinnakerManaged/%s" % (account, session)},
+        "AssumedRoleUser": {
+            "AssumedRoleId": "AROAEXAMPLEEXAMPLE01:%s" % session,
+            "Arn": "arn:aws:sts::%s:assumed-role/spinnakerManaged/%s" % (account, session),
+        },
     }
 
 
