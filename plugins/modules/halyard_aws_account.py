@@ -21,9 +21,10 @@ author:
   - spinnaker.aws contributors (@spinnaker-aws)
 options:
   name:
-    description: Name of the account in Spinnaker. Unique across every provider of the deployment.
+    description:
+      - Name of the account in Spinnaker. Unique across every provider of the deployment.
+      - Required unless O(accounts) is given.
     type: str
-    required: true
   account_id:
     description: The 12-digit AWS account id, as a string (quote it in YAML).
     type: str
@@ -67,6 +68,15 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  accounts:
+    description:
+      - Several accounts in one task, each a dict of the single-account options (V(name), V(account_id),
+        V(assume_role), V(regions), V(external_id), V(environment), V(default_key_pair), V(edda), V(discovery),
+        V(read_permissions), V(write_permissions), V(lambda_enabled), V(state)).
+      - The halconfig is read once and only the accounts that differ cost a hal call, so registering a hundred
+        accounts is one module run instead of a hundred. Mutually exclusive with O(name).
+    type: list
+    elements: dict
 notes:
   - Supports check mode (no hal write; RV(commands) lists what would run) and diff mode (the account as YAML).
   - Halyard's validation never calls AWS; to prove the role can be assumed use M(spinnaker.aws.iam_trust_policy)
@@ -93,6 +103,12 @@ EXAMPLES = r"""
     assume_role: role/spinnakerManaged
     regions: [us-east-1]
 
+- name: Register every account in one task
+  spinnaker.aws.halyard_aws_account:
+    accounts:
+      - {name: develop, account_id: "200000000002", assume_role: role/spinnakerManaged, regions: [us-east-1]}
+      - {name: staging, account_id: "300000000003", assume_role: role/spinnakerManaged, regions: [us-east-1]}
+
 - name: Remove an account
   spinnaker.aws.halyard_aws_account:
     name: staging
@@ -108,16 +124,22 @@ commands:
   sample: ["hal config provider aws account edit develop --regions us-east-1 us-west-2"]
 account:
   description: The account as the halconfig holds it after the change (null when absent).
-  returned: always
+  returned: when O(name) is given
   type: dict
   sample: {"name": "develop", "accountId": "200000000002", "assumeRole": "role/spinnakerManaged",
            "regions": [{"name": "us-east-1"}]}
 changed_fields:
   description: The halconfig keys that differed and were (or would be) edited.
-  returned: always
+  returned: when O(name) is given
   type: list
   elements: str
   sample: ["regions"]
+results:
+  description: One entry per account of O(accounts), with C(name), C(account), C(changed_fields) and C(changed).
+  returned: when O(accounts) is given
+  type: list
+  elements: dict
+  sample: [{"name": "develop", "changed": false, "changed_fields": [], "account": {"name": "develop"}}]
 diff:
   description: The account before and after, as YAML.
   returned: when diff mode is on
@@ -143,9 +165,8 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import valid
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import halyard_argument_spec
 
 
-def ensure_account(runner, params):
-    """Add, edit, delete or leave the account; returns ``(before, after, changed_fields)``."""
-    halconfig = runner.read_halconfig()
+def ensure_account(runner, halconfig, params):
+    """Add, edit, delete or leave one account; returns ``(before, after, changed_fields)``."""
     current = get_aws_account(halconfig, params["name"], runner.deployment)
     if params["state"] == "absent":
         if current is not None:
@@ -167,10 +188,40 @@ def ensure_account(runner, params):
     return current, merged_account(current, desired), account_differences(current, desired)
 
 
+def account_specs(params):
+    """The accounts to ensure, each a dict of every account option (unset ones ``None``, state defaulted)."""
+    if params["accounts"] is None:
+        return [dict((k, params[k]) for k in ACCOUNT_OPTIONS)]
+    specs = []
+    for index, item in enumerate(params["accounts"]):
+        unknown = sorted(set(item) - set(ACCOUNT_OPTIONS))
+        if unknown or not item.get("name"):
+            raise HalyardError(
+                "accounts[%d]: %s" % (index, "unknown keys %s" % unknown if unknown else "name is required"), field="accounts"
+            )
+        spec = dict((k, item.get(k)) for k in ACCOUNT_OPTIONS)
+        spec["state"] = spec["state"] or "present"
+        for key in ("regions", "read_permissions", "write_permissions"):
+            if isinstance(spec[key], str):
+                spec[key] = [spec[key]]
+        specs.append(spec)
+    names = [s["name"] for s in specs]
+    duplicates = sorted(set(n for n in names if names.count(n) > 1))
+    if duplicates:
+        raise HalyardError("accounts: the names %s appear more than once." % duplicates, field="accounts")
+    return specs
+
+
+ACCOUNT_OPTIONS = (
+    "name", "account_id", "assume_role", "regions", "external_id", "environment", "default_key_pair", "edda",
+    "discovery", "read_permissions", "write_permissions", "lambda_enabled", "state",
+)
+
+
 def main():
     argument_spec = halyard_argument_spec()
     argument_spec.update(
-        name=dict(type="str", required=True),
+        name=dict(type="str"),
         account_id=dict(type="str"),
         assume_role=dict(type="str"),
         regions=dict(type="list", elements="str"),
@@ -183,26 +234,48 @@ def main():
         write_permissions=dict(type="list", elements="str"),
         lambda_enabled=dict(type="bool"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        accounts=dict(type="list", elements="dict"),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_one_of=[("name", "accounts")],
+        mutually_exclusive=[("name", "accounts")],
+    )
     if not HAS_YAML:
         module.fail_json(msg=missing_required_lib("PyYAML"))
     runner = HalRunner(module)
+    results = []
     try:
-        validate_account_params(module.params)
+        specs = account_specs(module.params)
+        for spec in specs:  # every account is validated before the first hal call
+            try:
+                validate_account_params(spec)
+            except HalyardError as e:
+                if module.params["accounts"] is not None:
+                    e.message = "accounts[%s]: %s" % (spec["name"], e.message)
+                raise
         runner.check_hal_available()
-        before, after, changed_fields = ensure_account(runner, module.params)
+        halconfig = runner.read_halconfig()
+        for spec in specs:
+            calls = len(runner.commands)
+            before, after, changed_fields = ensure_account(runner, halconfig, spec)
+            results.append(dict(name=spec["name"], before=before, account=after, changed_fields=changed_fields,
+                                changed=len(runner.commands) > calls))
     except HalyardError as e:
         module.fail_json(msg=e.message, field=e.field, rc=e.rc, commands=runner.masked_commands())
 
-    result = dict(
-        changed=bool(runner.commands),
-        commands=runner.masked_commands(),
-        account=after,
-        changed_fields=changed_fields,
-    )
+    many = module.params["accounts"] is not None
+    result = dict(changed=bool(runner.commands), commands=runner.masked_commands())
+    if many:
+        result["results"] = [dict((k, v) for k, v in r.items() if k != "before") for r in results]
+    else:
+        result.update(account=results[0]["account"], changed_fields=results[0]["changed_fields"])
     if module._diff:
-        result["diff"] = dict(before=dump_yaml(before), after=dump_yaml(after))
+        def state(key):
+            return [r[key] for r in results if r[key] is not None] if many else results[0][key]
+
+        result["diff"] = dict(before=dump_yaml(state("before")), after=dump_yaml(state("account")))
     module.exit_json(**result)
 
 

@@ -159,3 +159,30 @@ def test_deploy_apply(hal):
 def test_deploy_check_mode_runs_nothing(hal):
     assert run_module(halyard_deploy.main, {}, check_mode=True)["commands"] == ["hal deploy apply"]
     assert hal.invocations() == []
+
+
+def test_accounts_list_is_one_read_and_one_hal_call_per_difference(hal):
+    accounts = [
+        {"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"]},
+        {"name": "staging", "account_id": "300000000003", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"],
+         "external_id": "spinnaker-staging-1"},
+    ]
+    result = run_module(halyard_aws_account.main, {"accounts": accounts})
+    assert result["changed"] and [r["changed"] for r in result["results"]] == [True, True]
+    assert sorted(a["name"] for a in hal.aws()["accounts"]) == ["develop", "staging"]
+    calls = len(hal.invocations())
+    accounts[1]["regions"] = ["us-east-1", "eu-west-1"]
+    result = run_module(halyard_aws_account.main, {"accounts": accounts}, diff=True)
+    assert [r["changed"] for r in result["results"]] == [False, True]
+    assert hal.invocations()[calls:] == [["config", "provider", "aws", "account", "edit", "staging", "--regions", "us-east-1", "eu-west-1"]]
+    assert "eu-west-1" in result["diff"]["after"]
+
+
+def test_accounts_list_is_validated_whole_before_any_hal_call(hal):
+    accounts = [
+        {"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"]},
+        {"name": "staging", "account_id": "3000", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"]},
+    ]
+    result = run_module(halyard_aws_account.main, {"accounts": accounts})
+    assert result["failed"] and result["field"] == "account_id" and "accounts[staging]" in result["msg"]
+    assert hal.invocations() == []
