@@ -7,7 +7,7 @@ COLLECTIONS := build/collections
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(CURDIR)/$(BIN)/python
 
-.PHONY: venv collection demo test sanity lint unit integration bench clean
+.PHONY: venv collection demo test sanity lint unit integration molecule galaxy-import bench clean
 
 $(BIN)/ansible-playbook: requirements.txt requirements-test.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: set PYTHON=python3 (3.11)"; exit 1; }
@@ -38,11 +38,17 @@ unit: collection
 integration: collection
 	$(BIN)/python -m pytest tests/integration -q
 
+molecule: collection
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test --all
+
+galaxy-import: venv
+	bash tests/ci/galaxy_import.sh
+
 bench: collection
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python benchmarks/run.py --sizes 1 10 50 100 --reps 3 --mitogen-sizes 10 50 --out benchmarks/RESULTS.md
 
-test: sanity lint unit integration
+test: sanity lint unit integration molecule galaxy-import
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Build the collection tarball and import it with galaxy-importer; any warning or error fails.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+rm -rf build/dist && mkdir -p build/dist
+.venv/bin/ansible-galaxy collection build --force --output-path build/dist .
+log=build/dist/galaxy-importer.log
+GALAXY_IMPORTER_CONFIG=tests/ci/galaxy-importer.cfg PATH="$root/.venv/bin:$PATH" \
+  .venv/bin/python -m galaxy_importer.main build/dist/spinnaker-aws-*.tar.gz > "$log" 2>&1 || { cat "$log"; exit 1; }
+if grep -iE "^(WARNING|ERROR)|warning:|error:" "$log"; then
+  echo "galaxy-importer reported the lines above"; exit 1
+fi
+tail -n 1 "$log"
