@@ -11,7 +11,8 @@ description:
   - Checks the hosts of C(spinnaker_managing) and C(spinnaker_managed) before any AWS call, and returns one message
     per problem, naming the host, the variable and the fix. An empty list means the inventory is usable.
   - "Checked: C(aws_account_id) is a 12-digit string; no account id or C(spinnaker_account_name) is used twice;
-    C(spinnaker_regions) lists AWS regions; exactly one host in C(spinnaker_managing); the managing host's
+    C(spinnaker_regions) lists AWS regions; exactly one host in C(spinnaker_managing) (or none, in a run over part
+    of the accounts that sets C(spinnaker_managing_principal_arn)); the managing host's
     C(managing_account_identity) is known and, for irsa and existing, has its settings."
 author:
   - spinnaker.aws contributors (@spinnaker-aws)
@@ -61,6 +62,7 @@ def inventory_errors(hostvars, groups):
             )
         )
     settings = hostvars[managing[0]] if len(managing) == 1 else {}
+    first = hostvars[hosts[0]] if hosts else {}
     return _inventory_errors(
         accounts,
         managing,
@@ -68,6 +70,7 @@ def inventory_errors(hostvars, groups):
         irsa_provider_arn=settings.get("managing_account_irsa_provider_arn", ""),
         irsa_issuer=settings.get("managing_account_irsa_issuer", ""),
         existing_arn=settings.get("managing_account_existing_arn", ""),
+        managing_principal_arn=first.get("spinnaker_managing_principal_arn"),
     )
 
 

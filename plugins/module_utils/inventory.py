@@ -12,18 +12,24 @@ REGION_RE = re.compile(r"^(?:[a-z]{2}|us-gov|us-iso[a-z]?|eu-isoe?)-[a-z]+-\d{1,
 IDENTITY_MODES = ("user", "instance_role", "irsa", "existing")
 
 
-def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_arn="", irsa_issuer="", existing_arn=""):
+def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_arn="", irsa_issuer="", existing_arn="",
+                     managing_principal_arn=None):
     """Return the list of problems with the inventory, each naming the host, the variable and the fix.
 
     ``accounts``: one dict per AWS account host with ``host``, ``aws_account_id``, ``spinnaker_account_name``
     and ``spinnaker_regions`` (``None`` when unset). ``managing_hosts``: the hosts of ``spinnaker_managing``.
     ``identity`` and the ``irsa_*``/``existing_arn`` values are the managing account's settings.
+    ``managing_principal_arn`` (``spinnaker_managing_principal_arn``) lets a run that does not hold the managing
+    host (an AWX job slice) go on: it is then the principal every managed role trusts.
     """
     errors = []
-    if len(managing_hosts) != 1:
+    if managing_principal_arn and not re.match(r"^arn:[\w-]+:iam::\d{12}:(role|user)/.+$", managing_principal_arn):
+        errors.append("spinnaker_managing_principal_arn must be the ARN of an IAM user or role, got %r." % managing_principal_arn)
+    if len(managing_hosts) > 1 or (not managing_hosts and not managing_principal_arn):
         errors.append(
             "spinnaker_managing must hold exactly one host (the AWS account Spinnaker runs from); it holds %d%s."
             % (len(managing_hosts), ": " + ", ".join(managing_hosts) if managing_hosts else "")
+            + ("" if managing_hosts else " A run over part of the accounts (an AWX job slice) can set spinnaker_managing_principal_arn instead.")
         )
     ids = {}
     names = {}
