@@ -254,3 +254,18 @@ def test_bad_inventory_fails_before_any_aws_call(tmp_path, host_vars, message):
         assert rc != 0
         assert message in output
         assert aws.calls == []
+
+
+def test_onboard_account_playbook_adds_the_survey_account(tmp_path):
+    home = tmp_path / "hal"
+    with LocalAWS() as aws:
+        inventory = os.path.join(ROOT, "examples", "inventory.yml")
+        extra = {"spinnaker_new_account_name": "production", "spinnaker_new_account_id": "400000000004",
+                 "spinnaker_new_account_external_id": "spinnaker-production-9a7f", "spinnaker_verify": "false"}
+        run_playbook("playbooks/onboard_account.yml", inventory, aws.endpoint, home, extra_vars=extra)
+        production = iam_state(aws, "400000000004")["spinnakerManaged"]
+        assert owned_statement(production["trust"])["Condition"] == {"StringEquals": {"sts:ExternalId": "spinnaker-production-9a7f"}}
+        assert "arn:aws:iam::400000000004:role/spinnakerManaged" in managing_policy(aws)["Statement"][1]["Resource"]
+        accounts = {a["name"]: a for a in Emulator(home).aws()["accounts"]}
+        assert sorted(accounts) == ["develop", "production", "spinnakerManaging", "staging"]
+        assert accounts["production"]["externalId"] == "spinnaker-production-9a7f"
