@@ -104,6 +104,37 @@ def write_results(path, results, profile, notes, started, finished):
         handle.write("\n".join(lines))
 
 
+def report(samples_all, out, notes_file, started, finished):
+    """Summaries per N and variant, the slowest run's profile, and RESULTS.md from a list of samples."""
+    results, slowest = {}, (None, 0, None, "", -1.0)
+    for sample in samples_all:
+        results.setdefault(sample["accounts"], {}).setdefault(sample["variant"], []).append(sample)
+        for phase, data in sample["phases"].items():
+            if data["wall_s"] > slowest[4]:
+                slowest = (sample["variant"], sample["accounts"], phase, data["profile"], data["wall_s"])
+    notes = []
+    for n in sorted(results):
+        size = max((s["managing_policy_size"] or 0) for s in results[n].get("ours-noverify", results[n].get("ours", [])))
+        notes.append("- N = %d: the managing policy (per-account ARNs) is %d characters; IAM's limit is 6,144." % (n, size))
+        results[n] = {v: summarize(s) for v, s in sorted(results[n].items(), key=lambda kv: VARIANT_ORDER.index(kv[0]))}
+    if notes_file and os.path.exists(notes_file):
+        with open(notes_file) as handle:
+            notes += [line.rstrip("\n") for line in handle]
+    write_results(out, results, slowest[:4] if slowest[0] else None, notes, started, finished)
+
+
+VARIANT_ORDER = ["ours", "ours-noverify", "ours-mitogen", "reference"]
+
+
+def report_from(args):
+    samples = []
+    for path in args.report_from:
+        with open(path) as handle:
+            samples += json.load(handle)
+    report(samples, args.out, args.notes, "(merged)", time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
+    print("wrote %s" % args.out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 50, 100])
@@ -114,38 +145,28 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "RESULTS.md"))
     parser.add_argument("--raw", default=None, help="also write every sample as JSON here")
     parser.add_argument("--notes", default=None, help="a file whose lines are added under Notes")
+    parser.add_argument("--report-from", nargs="+", default=None, metavar="RAW",
+                        help="measure nothing: write the report from the samples of these --raw files")
     args = parser.parse_args()
+    if args.report_from:
+        return report_from(args)
 
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-    results, samples_all = {}, []
-    slowest = (None, 0, None, "", -1.0)
+    samples_all = []
     for n in args.sizes:
         variants = list(args.variants) + (["ours-mitogen"] if n in args.mitogen_sizes else [])
         reps = 1 if n >= args.single_rep_from else args.reps
-        samples = {v: [] for v in variants}
         for _rep in range(reps):
             for variant in variants:  # alternated: A B C A B C ...
                 sample = measure(variant, n)
-                samples[variant].append(sample)
                 samples_all.append(sample)
                 print("N=%d %s: create %.1fs, noop %.1fs" % (n, variant, sample["phases"]["create"]["wall_s"],
                                                              sample["phases"].get("noop", {}).get("wall_s", float("nan"))), flush=True)
-                for phase, data in sample["phases"].items():
-                    if data["wall_s"] > slowest[4]:
-                        slowest = (variant, n, phase, data["profile"], data["wall_s"])
-        results[n] = {v: summarize(s) for v, s in samples.items()}
-        results[n]["_policy_size"] = max((s["managing_policy_size"] or 0) for s in samples[variants[0]])
-    notes = []
-    for n in sorted(results):
-        notes.append("- N = %d: the managing policy is %d characters (IAM's limit: 6,144)." % (n, results[n].pop("_policy_size")))
-    if args.notes and os.path.exists(args.notes):
-        with open(args.notes) as handle:
-            notes += [line.rstrip("\n") for line in handle]
+                if args.raw:
+                    with open(args.raw, "w") as handle:
+                        json.dump(samples_all, handle, indent=1)
     finished = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-    write_results(args.out, results, slowest[:4] if slowest[0] else None, notes, started, finished)
-    if args.raw:
-        with open(args.raw, "w") as handle:
-            json.dump(samples_all, handle, indent=1)
+    report(samples_all, args.out, args.notes, started, finished)
     print("wrote %s" % args.out)
 
 
