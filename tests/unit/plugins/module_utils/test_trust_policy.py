@@ -236,6 +236,21 @@ def test_size_check_gives_size_limit_and_count():
     assert str(tp.policy_size(doc)) in e.value.message and "2048" in e.value.message and "100 principals" in e.value.message
 
 
+def _default_managing_policy(accounts):
+    """SpinnakerManagingAccountPolicy as the managing_account role builds it with its defaults."""
+    doc = tp.merge_policy_statement(None, "SpinnakerBaseActions", ["ec2:DescribeAvailabilityZones", "ec2:DescribeRegions"], ["*"])["policy"]
+    arns = ["arn:aws:iam::%012d:role/spinnakerManaged" % (200000000000 + i) for i in range(accounts)]
+    return tp.merge_policy_statement(doc, "SpinnakerAssumeManagedRoles", ["sts:AssumeRole"], arns, condition={})["policy"]
+
+
+def test_default_managing_policy_holds_117_accounts_and_refuses_118():
+    # The figure roles/managing_account/README.md gives for the `accounts` scope.
+    assert tp.check_size(_default_managing_policy(117), tp.MANAGED_POLICY_QUOTA, "managed policy", 117, "resources") <= 6144
+    with pytest.raises(tp.PolicyError) as e:
+        tp.check_size(_default_managing_policy(118), tp.MANAGED_POLICY_QUOTA, "managed policy", 118, "resources")
+    assert "6144" in e.value.message and "118 resources" in e.value.message
+
+
 def test_conflicting_external_ids_are_refused():
     with pytest.raises(tp.PolicyError):
         tp.build_trust_condition("abc-1", {"StringEquals": {"sts:ExternalId": "other"}})
