@@ -105,7 +105,13 @@ def parse_policy(document):
             raise PolicyError("The policy document is not valid JSON: %s" % e)
     if not isinstance(document, dict):
         raise PolicyError("A policy document must be a JSON object, got %s" % type(document).__name__)
-    result = copy.deepcopy(document)
+    # A JSON round trip, not copy.deepcopy: a policy is JSON data, and what a filter plugin receives from
+    # ansible-core 2.19 is a lazy container whose deepcopy also copies its templating context (some 11,000
+    # objects per policy in a 50-account run: 5 s in the trust policy lint, against 0.04 s this way).
+    try:
+        result = json.loads(json.dumps(document))
+    except (TypeError, ValueError) as e:
+        raise PolicyError("The policy document is not JSON data: %s" % e)
     statements = result.get("Statement", [])
     if isinstance(statements, dict):
         statements = [statements]

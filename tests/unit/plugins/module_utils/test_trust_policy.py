@@ -73,6 +73,23 @@ def test_parse_accepts_url_encoded_json():
     assert tp.parse_policy(encoded) == {"Version": "2012-10-17", "Statement": []}
 
 
+class _LazyContainer(dict):
+    """Stands for the lazy dict a filter plugin receives from ansible-core 2.19, whose deepcopy drags the whole
+    templating context along."""
+
+    def __deepcopy__(self, memo):
+        raise AssertionError("parse_policy must not deepcopy what it is given")
+
+
+def test_parse_copies_the_document_as_plain_json_data():
+    document = _LazyContainer(Version="2012-10-17", Statement=[_LazyContainer(EC2_STATEMENT)])
+    result = tp.parse_policy(document)
+    assert result == trust(EC2_STATEMENT)
+    assert type(result) is dict and type(result["Statement"][0]) is dict
+    result["Statement"][0]["Sid"] = "Changed"
+    assert "Sid" not in document["Statement"][0]
+
+
 def test_parse_rejects_non_json():
     with pytest.raises(tp.PolicyError):
         tp.parse_policy("{not json")
