@@ -85,7 +85,7 @@ def test_parse_copies_the_document_as_plain_json_data():
     document = _LazyContainer(Version="2012-10-17", Statement=[_LazyContainer(EC2_STATEMENT)])
     result = tp.parse_policy(document)
     assert result == trust(EC2_STATEMENT)
-    assert type(result) is dict and type(result["Statement"][0]) is dict
+    assert not isinstance(result, _LazyContainer) and not isinstance(result["Statement"][0], _LazyContainer)
     result["Statement"][0]["Sid"] = "Changed"
     assert "Sid" not in document["Statement"][0]
 
