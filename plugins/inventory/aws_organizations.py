@@ -5,7 +5,7 @@
 
 DOCUMENTATION = r"""
 name: aws_organizations
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: The ACTIVE accounts of an AWS Organization, as spinnaker.aws hosts
 description:
   - Reads the accounts of an AWS Organization and makes one inventory host per account, named by its Spinnaker
@@ -103,6 +103,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+---
 # inventory/organization.aws_organizations.yml
 plugin: spinnaker.aws.aws_organizations
 managing_account_id: "100000000001"
@@ -122,6 +123,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/spinnaker-aws-inventory
 cache_timeout: 3600
 
+---
 # Assume a role in the management account first, with a named profile as the source of credentials
 plugin: spinnaker.aws.aws_organizations
 profile: org-admin

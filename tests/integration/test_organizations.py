@@ -125,8 +125,8 @@ def test_tag_filters_compose_and_keyed_groups_work_as_in_every_constructable_plu
 def test_two_accounts_with_the_same_name_fail_naming_both_ids(organization, tmp_path):
     aws, ids = organization
     path = write_inventory_dir(tmp_path, aws.endpoint, parent_ids=[ids["ou_collide"]])
-    rc, _, stderr = inventory(aws, path)
-    assert rc != 0
+    rc, listing, stderr = inventory(aws, path)
+    assert rc != 0 and listing is None
     flat = " ".join(stderr.split())
     assert ids["team_a"] in flat and ids["team_a_underscore"] in flat and "spinnaker:account-name" in flat, stderr
 
@@ -134,8 +134,8 @@ def test_two_accounts_with_the_same_name_fail_naming_both_ids(organization, tmp_
 def test_a_managing_account_outside_the_selection_is_an_error(organization, tmp_path):
     aws, ids = organization
     path = write_inventory_dir(tmp_path, aws.endpoint, managing_account_id=ids["legacy"], parent_ids=[ids["ou_workloads"]])
-    rc, _, stderr = inventory(aws, path)
-    assert rc != 0
+    rc, listing, stderr = inventory(aws, path)
+    assert rc != 0 and listing is None
     assert "managing_account_id %s is not among the selected accounts (state SUSPENDED)" % ids["legacy"] in " ".join(stderr.split())
 
 
@@ -154,9 +154,9 @@ def test_the_inventory_cache_spares_the_organizations_api(organization, tmp_path
     assert [c for c in aws.calls if c[0] == "organizations"] == []
     assert second == first
     aws.clear()
-    rc, _, stderr = inventory(aws, path, "--flush-cache")
+    rc, listing, stderr = inventory(aws, path, "--flush-cache")
     assert rc == 0, stderr
-    assert [c for c in aws.calls if c[0] == "organizations"]
+    assert [c for c in aws.calls if c[0] == "organizations"] and listing == first
 
 
 def test_site_onboards_exactly_the_selected_accounts_and_a_rerun_changes_nothing(organization, tmp_path):
@@ -187,5 +187,5 @@ def test_site_onboards_exactly_the_selected_accounts_and_a_rerun_changes_nothing
     assert [r["name"] for r in accounts["payments"]["regions"]] == ["us-east-1", "eu-west-1"]
     assert accounts["payments"]["externalId"] == "spinnaker-payments-4c1d"
 
-    _, _, recap = run_playbook("site.yml", path, aws.endpoint, home, extra_vars=no_verify)
+    recap = run_playbook("site.yml", path, aws.endpoint, home, extra_vars=no_verify)[2]
     assert recap and all(c["changed"] == 0 and c["failed"] == 0 for c in recap.values()), recap

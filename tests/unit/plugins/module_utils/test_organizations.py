@@ -58,8 +58,8 @@ def test_only_active_accounts_are_selected():
 
 
 def test_state_is_read_before_the_deprecated_status():
-    selected, _ = select_accounts([account("1" * 12, "a", status="ACTIVE", state="CLOSED")])
-    assert selected == []
+    selected, skipped = select_accounts([account("1" * 12, "a", status="ACTIVE", state="CLOSED")])
+    assert selected == [] and skipped == [("1" * 12, "state CLOSED")]
 
 
 def test_onboard_false_tag_exclusion_and_tag_filters_narrow_the_selection():
@@ -77,8 +77,8 @@ def test_onboard_false_tag_exclusion_and_tag_filters_narrow_the_selection():
 
 
 def test_an_account_listed_under_two_overlapping_parents_is_kept_once():
-    selected, _ = select_accounts([account("1" * 12, "a"), account("1" * 12, "a")])
-    assert len(selected) == 1
+    selected, skipped = select_accounts([account("1" * 12, "a"), account("1" * 12, "a")])
+    assert len(selected) == 1 and skipped == []
 
 
 def test_a_name_collision_names_both_accounts_and_the_fix():
@@ -113,9 +113,9 @@ def test_untagged_accounts_leave_spinnaker_variables_to_the_inventory():
 
 
 def test_build_inventory_names_the_managing_host():
-    hosts, managing, _ = build_inventory([account("100000000001", "Shared Services"), account("200000000002", "Develop")],
-                                         managing_account_id="100000000001")
-    assert list(hosts) == ["develop", "shared-services"] and managing == "shared-services"
+    hosts, managing, skipped = build_inventory([account("100000000001", "Shared Services"), account("200000000002", "Develop")],
+                                               managing_account_id="100000000001")
+    assert list(hosts) == ["develop", "shared-services"] and managing == "shared-services" and skipped == []
 
 
 def test_a_managing_account_that_is_not_selected_is_an_error_saying_why():
