@@ -25,7 +25,9 @@ Halyard behaviour followed (spinnaker/halyard v1.70.0; ``shared/reference/halyar
   command, 7 interrupted or timed out.
 """
 
+import hashlib
 import hmac
+import json
 import os
 import re
 
@@ -132,7 +134,7 @@ def validate_account_params(params):
             field="assume_role",
         )
     external_id = params.get("external_id")
-    if external_id is not None and not re.match(r"^[\w+=,.@:/-]{2,1224}$", external_id):
+    if external_id and not re.match(r"^[\w+=,.@:/-]{2,1224}$", external_id):
         raise HalyardError("external_id must be 2 to 1224 characters of letters, digits and +=,.@:/- .", field="external_id")
 
 
@@ -144,7 +146,7 @@ def desired_account(params):
     """
     account = {"name": params["name"]}
     for option, key, _flag in SCALAR_FIELDS:
-        if params.get(option) is not None:
+        if params.get(option) is not None and not (option in UNSETTABLE_OPTIONS and params[option] == ""):
             value = params[option]
             account[key] = str(value) if option == "account_id" else value
     if params.get("regions") is not None:
@@ -152,6 +154,28 @@ def desired_account(params):
     for option, key, _word in PERMISSION_FIELDS:
         if params.get(option) is not None:
             account.setdefault("permissions", {})[key] = list(params[option])
+    return account
+
+
+# Options whose empty string means "must not be set". Halyard's `account edit` has no flag that resets a field, so
+# removing one takes deleting and re-adding the account (the Halyard CLI reference: `--external-id` only sets).
+UNSETTABLE_OPTIONS = {"external_id": "externalId"}
+
+
+def fields_to_unset(current, params):
+    """The halconfig keys ``current`` (an account dict, or ``None``) holds that ``params`` asks to be absent (an
+    empty string for an option of ``UNSETTABLE_OPTIONS``); returns a sorted list."""
+    if not current:
+        return []
+    return sorted(key for option, key in UNSETTABLE_OPTIONS.items() if params.get(option) == "" and current.get(key) not in (None, ""))
+
+
+def readded_account(current, desired, unset):
+    """The account to add again after deleting ``current`` to drop the keys ``unset``: every managed field of
+    ``current`` (so nothing the module does not manage is lost), overridden by ``desired``, without ``unset``."""
+    known = set(key for _option, key, _flag in SCALAR_FIELDS) | {"name", "regions", "permissions"}
+    account = dict((k, v) for k, v in current.items() if k in known and k not in unset and v is not None)
+    account.update(desired)
     return account
 
 
@@ -328,6 +352,18 @@ def get_aws_provider(halconfig, deployment=None):
     """Return ``providers.aws`` of the deployment (``{}`` when absent)."""
     found = get_deployment(halconfig, deployment)
     return ((found or {}).get("providers") or {}).get("aws") or {}
+
+
+def config_digest(halconfig, deployment=None):
+    """The SHA-256 (hex) of one deployment's configuration, in a canonical JSON form (keys sorted), so that a
+    re-read or a re-ordered file gives the same digest. ``{}`` when the deployment does not exist yet.
+
+    ``spinnaker.aws.halyard_deploy`` records it after a successful ``hal deploy apply`` and compares it on the
+    next run: a config changed by a run that failed or was killed before its deploy is applied by the next run.
+    """
+    config = (get_deployment(halconfig, deployment) if halconfig else None) or {}
+    text = json.dumps(config, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def get_aws_account(halconfig, name, deployment=None):

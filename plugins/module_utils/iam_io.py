@@ -223,14 +223,17 @@ def delete_inline_policy(client, entity, entity_name, policy_name):
 
 
 @IAMErrorHandler.common_error_handler("create role")
-def create_role(client, role_name, path, description, document_json, wait_timeout, sleep=time.sleep):
-    """Create a role whose trust policy is ``document_json`` (``iam:CreateRole``); returns the ``Role`` dict.
+def create_role(client, role_name, path, description, document_json, wait_timeout, sleep=time.sleep, tags=None):
+    """Create a role whose trust policy is ``document_json`` (``iam:CreateRole``), tagged with ``tags`` (a dict);
+    returns the ``Role`` dict.
 
     "Invalid principal" (a principal created moments ago) is retried like ``update_trust_policy``.
     """
     params = dict(RoleName=role_name, Path=path or "/", AssumeRolePolicyDocument=document_json)
     if description:
         params["Description"] = description
+    if tags:
+        params["Tags"] = tag_list(tags)
     return retry_invalid_principal(lambda: client.create_role(aws_retry=True, **params)["Role"], wait_timeout, sleep=sleep)[0]
 
 
@@ -283,7 +286,7 @@ def attach_role_managed_policies(client, role_name, role_arn, wanted, attached, 
     return added
 
 
-def ensure_instance_profile(client, role_name, path, check_mode):
+def ensure_instance_profile(client, role_name, path, check_mode, tags=None):
     """Make sure an instance profile named ``role_name`` exists and holds the role (EC2 uses a role only
     through an instance profile; clouddriver's ``BaseIAMRole`` default is an instance profile NAME).
 
@@ -298,7 +301,7 @@ def ensure_instance_profile(client, role_name, path, check_mode):
     try:
         profile = client.get_instance_profile(aws_retry=True, InstanceProfileName=role_name)["InstanceProfile"]
     except is_boto3_error_code("NoSuchEntity"):
-        profile = create_iam_instance_profile(client, role_name, path, None)
+        profile = create_iam_instance_profile(client, role_name, path, tags)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
         raise AnsibleIAMError(message="Failed to get instance profile %s" % role_name, exception=e) from e
     others = [r["RoleName"] for r in profile.get("Roles", []) if r["RoleName"] != role_name]
@@ -309,3 +312,92 @@ def ensure_instance_profile(client, role_name, path, check_mode):
         )
     add_role_to_iam_instance_profile(client, role_name, role_name)
     return True, profile["Arn"]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Ownership: the tag on what the collection creates, adoption of untagged resources, deleting a role it owns
+# ----------------------------------------------------------------------------------------------------------------
+
+# Every role, user, policy, instance profile and secret the collection creates carries this tag; a resource without
+# it is never deleted (at most the collection's own statements in it are removed).
+OWNERSHIP_TAG_KEY = "managed-by"
+OWNERSHIP_TAG_VALUE = "spinnaker.aws"
+
+
+def ownership_tags(extra=None):
+    """The tags of a resource the collection creates: ``managed-by: spinnaker.aws`` plus ``extra`` (the user's
+    ``spinnaker_aws_tags``, which cannot override the ownership tag). A dict of str to str."""
+    tags = dict((str(k), str(v)) for k, v in (extra or {}).items())
+    tags[OWNERSHIP_TAG_KEY] = OWNERSHIP_TAG_VALUE
+    return tags
+
+
+def tag_list(tags):
+    """``{"k": "v"}`` -> IAM's ``[{"Key": "k", "Value": "v"}]``, sorted by key."""
+    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+
+
+def is_owned(tags):
+    """Whether a resource's tags (IAM's list form or a dict) mark it as created by the collection."""
+    if isinstance(tags, list):
+        tags = dict((t["Key"], t["Value"]) for t in tags)
+    return (tags or {}).get(OWNERSHIP_TAG_KEY) == OWNERSHIP_TAG_VALUE
+
+
+def foreign_parts(trust_policy, owned_sids, attached_arns, owned_policy_arns, inline_names, owned_inline_names):
+    """What on a role the collection does not own, as a list of readable strings (empty: nothing foreign).
+
+    ``trust_policy``: the role's trust document; a statement is foreign unless its Sid is in ``owned_sids``.
+    ``attached_arns``: the ARNs of its attached managed policies; foreign unless in ``owned_policy_arns``.
+    ``inline_names``: its inline policy names; foreign unless in ``owned_inline_names``.
+    """
+    parts = []
+    for statement in parse_policy(trust_policy)["Statement"] if trust_policy else []:
+        if statement.get("Sid") not in owned_sids:
+            parts.append("trust statement %s" % (statement.get("Sid") or "(no Sid)"))
+    parts += ["managed policy %s" % arn for arn in attached_arns if arn not in owned_policy_arns]
+    parts += ["inline policy %s" % name for name in inline_names if name not in owned_inline_names]
+    return parts
+
+
+@IAMErrorHandler.common_error_handler("list role tags")
+def list_role_tags(client, role_name):
+    """The role's tags as IAM's list (``iam:ListRoleTags``)."""
+    return client.list_role_tags(aws_retry=True, RoleName=role_name).get("Tags", [])
+
+
+@IAMErrorHandler.common_error_handler("tag role")
+def tag_role(client, role_name, tags):
+    """Add ``tags`` (a dict) to the role (``iam:TagRole``); other tags are kept."""
+    client.tag_role(aws_retry=True, RoleName=role_name, Tags=tag_list(tags))
+
+
+@IAMErrorHandler.common_error_handler("list role inline policies")
+def list_role_inline_policy_names(client, role_name):
+    """The names of the role's inline policies (``iam:ListRolePolicies``, paginated)."""
+    paginator = client.get_paginator("list_role_policies")
+    return paginator.paginate(RoleName=role_name).build_full_result().get("PolicyNames", [])
+
+
+@IAMErrorHandler.common_error_handler("delete role")
+def delete_owned_role(client, role_name, attached_arns, inline_names):
+    """Delete a role the collection owns, in the order IAM requires (IAM User Guide, "Deleting roles or instance
+    profiles"): its inline policies, its managed policy attachments, its instance profiles (an instance profile
+    is deleted only when it carries the ownership tag; otherwise the role is only removed from it), the role.
+
+    Returns the names of the instance profiles deleted.
+    """
+    for name in inline_names:
+        client.delete_role_policy(aws_retry=True, RoleName=role_name, PolicyName=name)
+    for arn in attached_arns:
+        client.detach_role_policy(aws_retry=True, RoleName=role_name, PolicyArn=arn)
+    deleted_profiles = []
+    for profile in list_iam_instance_profiles(client, role=role_name):
+        name = profile["InstanceProfileName"]
+        client.remove_role_from_instance_profile(aws_retry=True, InstanceProfileName=name, RoleName=role_name)
+        tags = client.list_instance_profile_tags(aws_retry=True, InstanceProfileName=name).get("Tags", [])
+        if is_owned(tags):
+            client.delete_instance_profile(aws_retry=True, InstanceProfileName=name)
+            deleted_profiles.append(name)
+    client.delete_role(aws_retry=True, RoleName=role_name)
+    return deleted_profiles

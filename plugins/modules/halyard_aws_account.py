@@ -38,7 +38,10 @@ options:
     type: list
     elements: str
   external_id:
-    description: External id clouddriver passes when assuming O(assume_role). Must match the role's trust condition.
+    description:
+      - External id clouddriver passes when assuming O(assume_role). Must match the role's trust condition.
+      - An empty string means the account must have none. Halyard cannot unset a field with C(edit), so an
+        account that holds one is deleted and added again without it (its other fields kept).
     type: str
   environment:
     description: Environment name of the account, shown in Spinnaker.
@@ -158,9 +161,11 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import accou
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_edit_argvs
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import desired_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import dump_yaml
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import fields_to_unset
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import get_aws_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import merged_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import provider_using_account_name
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import readded_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import validate_account_params
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import halyard_argument_spec
 
@@ -183,6 +188,13 @@ def ensure_account(runner, halconfig, params):
             )
         runner.execute(account_add_argv(desired, runner.deployment))
         return None, desired, sorted(k for k in desired if k != "name")
+    unset = fields_to_unset(current, params)
+    if unset:
+        # Halyard cannot unset a field by `edit`: delete the account and add it again without it.
+        after = readded_account(current, desired, unset)
+        runner.execute(account_delete_argv(params["name"], runner.deployment))
+        runner.execute(account_add_argv(after, runner.deployment))
+        return current, after, sorted(set(account_differences(current, desired)) | set(unset))
     for argv in account_edit_argvs(current, desired, runner.deployment):
         runner.execute(argv)
     return current, merged_account(current, desired), account_differences(current, desired)

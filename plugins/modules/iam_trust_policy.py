@@ -138,6 +138,34 @@ options:
         for a principal created moments ago (IAM is eventually consistent). Retries use jittered backoff.
     type: int
     default: 120
+  tags:
+    description:
+      - Tags for the role and the instance profile when this module creates them (and when it adopts a role, see
+        O(adopt)). The ownership tag C(managed-by=spinnaker.aws) is always added; a role without it is never
+        deleted.
+    type: dict
+    default: {}
+  adopt:
+    description:
+      - Tag an existing role that lacks the ownership tag as created by the collection, when nothing on it is
+        foreign (every trust statement is the one of O(sid), every attached policy is in O(managed_policies),
+        every inline policy is in O(owned_inline_policies)). For roles created by a release that did not tag.
+        A role with anything foreign is left untagged and reported in RV(foreign).
+    type: bool
+    default: false
+  owned_inline_policies:
+    description: Names of the role's inline policies the collection writes (for O(adopt) and O(delete_role)).
+    type: list
+    elements: str
+    default: []
+  delete_role:
+    description:
+      - With O(state=absent), once the owned statement is removed, delete the role when it carries the ownership
+        tag and nothing foreign remains on it (see O(adopt)); its inline policies, attachments and its instance
+        profile (when tagged as ours) go with it. Otherwise only the statement is removed and RV(foreign) says
+        what kept the role.
+    type: bool
+    default: false
 notes:
   - Supports check mode and diff mode. In check mode nothing is written and the result reports what would change.
   - Throttling is retried by the AWS client; "Invalid principal" for up to O(wait_timeout); every other error is final.
@@ -180,6 +208,15 @@ EXAMPLES = r"""
       aws: [arn:aws:iam::100000000001:role/spinnaker-clouddriver]
     exclusive: true
     prune_orphaned_principals: true
+
+- name: Offboard an account, deleting spinnakerManaged when the collection created it and nothing else uses it
+  spinnaker.aws.iam_trust_policy:
+    role_name: spinnakerManaged
+    sid: SpinnakerManaging
+    state: absent
+    delete_role: true
+    managed_policies: [PowerUserAccess]
+    owned_inline_policies: [PassRole-and-Certificates]
 
 - name: Stop trusting the old managing user
   spinnaker.aws.iam_trust_policy:
@@ -242,6 +279,28 @@ size_limit:
   returned: always
   type: int
   sample: 2048
+adopted:
+  description: Whether this run tagged an existing untagged role as the collection's (O(adopt)).
+  returned: always
+  type: bool
+  sample: false
+deleted:
+  description: Whether the role was (or would be) deleted (O(delete_role)).
+  returned: always
+  type: bool
+  sample: false
+deleted_instance_profiles:
+  description: Instance profiles deleted with the role (those carrying the ownership tag).
+  returned: when the role was deleted
+  type: list
+  elements: str
+  sample: []
+foreign:
+  description: What on the role the collection does not own (read for O(adopt) and O(delete_role) only).
+  returned: always
+  type: list
+  elements: str
+  sample: ["trust statement DataPlatformDeployer"]
 role_arn:
   description: ARN of the role.
   returned: when the role exists (or was created)
@@ -268,11 +327,19 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_rol
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_KEY
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_VALUE
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import SERVICE_LINKED_ROLE_PATH
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import attach_role_managed_policies
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import create_role
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import delete_owned_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ensure_instance_profile
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import foreign_parts
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_invalid_principal_error
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_owned
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import list_role_inline_policy_names
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import trust_policy_quota
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import update_trust_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
@@ -322,6 +389,10 @@ def main():
         description=dict(type="str"),
         managed_policies=dict(type="list", elements="str", default=[]),
         instance_profile=dict(type="bool", default=False),
+        tags=dict(type="dict", default={}),
+        adopt=dict(type="bool", default=False),
+        owned_inline_policies=dict(type="list", elements="str", default=[]),
+        delete_role=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -333,15 +404,19 @@ def main():
         module.fail_json(msg=e.message, field=e.field)
 
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
-    output = dict(changed=False, created=False, attached_policies=[])
+    output = dict(changed=False, created=False, attached_policies=[], adopted=False, deleted=False, foreign=[])
+    tags = ownership_tags(params["tags"])
     try:
         role = get_iam_role(client, role_name)
-        if role is None and not params["create_role"]:
+        if role is None and not params["create_role"] and params["state"] == "present":
             module.fail_json(
                 msg="The role %s does not exist in this account (%s). Create it first, or set create_role=true."
                 % (role_name, _describe_account(module)),
                 field="role_name",
             )
+        if role is None and params["state"] == "absent":
+            module.exit_json(policy=None, added_principals=[], removed_principals=[], orphaned_principals=[],
+                             size=0, size_limit=TRUST_POLICY_DEFAULT_QUOTA, **output)
         if role is not None and role.get("Path", "/").startswith(SERVICE_LINKED_ROLE_PATH):
             module.fail_json(
                 msg="%s is a service-linked role (path %s); IAM does not allow its trust policy to change."
@@ -350,27 +425,42 @@ def main():
             )
         partition = role["Arn"].split(":")[1] if role else "aws"
         before = role.get("AssumeRolePolicyDocument") if role else None
-        result, size, size_limit = merged_trust(client, params, role_name, before, partition)
+        deleting = params["state"] == "absent" and params["delete_role"]
+        result, size, size_limit = merged_trust(client, params, role_name, before, partition, allow_empty=deleting)
         output.update(result, size=size, size_limit=size_limit)
+
+        if deleting:
+            delete_if_unused(module, client, role, result, output)
+            if module._diff:
+                output["diff"] = dict(before=before, after=None if output["deleted"] else output["policy"])
+            module.exit_json(**output)
 
         if role is None:
             output.update(changed=True, created=True)
             if not module.check_mode:
                 role = create_role(
-                    client, role_name, params["path"], params["description"], json.dumps(result["policy"]), params["wait_timeout"]
+                    client, role_name, params["path"], params["description"], json.dumps(result["policy"]),
+                    params["wait_timeout"], tags=tags,
                 )
         elif result["changed"] and not module.check_mode:
             update_trust_policy(client, role_name, json.dumps(result["policy"]), params["wait_timeout"])
         output["changed"] = output["changed"] or result["changed"]
 
         if role is not None:
+            attached = None
             if params["managed_policies"]:
                 attached = [] if output["created"] else list_iam_role_attached_policies(client, role_name)
                 output["attached_policies"] = attach_role_managed_policies(
                     client, role_name, role["Arn"], params["managed_policies"], attached, module.check_mode
                 )
+            if params["adopt"] and not output["created"] and not is_owned(role.get("Tags", [])):
+                output["foreign"] = role_foreign_parts(client, params, role, result["policy"], attached)
+                if not output["foreign"]:
+                    output.update(adopted=True, changed=True)
+                    if not module.check_mode:
+                        tag_role(client, role_name, tags)
             if params["instance_profile"]:
-                profile_changed, profile_arn = ensure_instance_profile(client, role_name, params["path"], module.check_mode)
+                profile_changed, profile_arn = ensure_instance_profile(client, role_name, params["path"], module.check_mode, tags=tags)
                 output["changed"] = output["changed"] or profile_changed
                 if profile_arn:
                     output["instance_profile_arn"] = profile_arn
@@ -392,8 +482,49 @@ def main():
     module.exit_json(**output)
 
 
-def merged_trust(client, params, role_name, before, partition):
-    """Merge the options into ``before`` and check the result; returns ``(merge result, size, size limit)``."""
+def role_foreign_parts(client, params, role, policy, attached=None):
+    """What on ``role`` the collection does not own, with ``policy`` as its trust (module_utils.iam_io)."""
+    role_name = role["RoleName"]
+    if attached is None:
+        attached = list_iam_role_attached_policies(client, role_name)
+    wanted = set(params["managed_policies"])
+    owned_arns = [p["PolicyArn"] for p in attached if p["PolicyArn"] in wanted or p["PolicyName"] in wanted]
+    return foreign_parts(
+        policy, [params["sid"]] if params["sid"] else [], [p["PolicyArn"] for p in attached], owned_arns,
+        list_role_inline_policy_names(client, role_name), params["owned_inline_policies"],
+    )
+
+
+def delete_if_unused(module, client, role, result, output):
+    """``state=absent`` with ``delete_role``: delete the role when it is ours and nothing foreign remains,
+    else write the trust without the owned statement (refused when that would leave no statement)."""
+    role_name = role["RoleName"]
+    owned = is_owned(role.get("Tags", []))
+    attached = list_iam_role_attached_policies(client, role_name)
+    output["foreign"] = role_foreign_parts(client, module.params, role, result["policy"], attached)
+    if not owned:
+        output["foreign"].insert(0, "no %s=%s tag (not created by the collection)" % (OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE))
+    if not output["foreign"]:
+        output.update(changed=True, deleted=True, role_arn=role["Arn"])
+        if not module.check_mode:
+            inline = list_role_inline_policy_names(client, role_name)
+            output["deleted_instance_profiles"] = delete_owned_role(
+                client, role_name, [p["PolicyArn"] for p in attached], inline)
+        return
+    if not result["policy"]["Statement"]:
+        raise PolicyError(
+            "%s cannot be deleted (%s) and removing the owned statement would leave its trust policy with no statement, "
+            "which IAM rejects. Delete the role by hand, or give it another statement first." % (role_name, "; ".join(output["foreign"])),
+            "delete_role",
+        )
+    output.update(changed=result["changed"], role_arn=role["Arn"])
+    if result["changed"] and not module.check_mode:
+        update_trust_policy(client, role_name, json.dumps(result["policy"]), module.params["wait_timeout"])
+
+
+def merged_trust(client, params, role_name, before, partition, allow_empty=False):
+    """Merge the options into ``before`` and check the result; returns ``(merge result, size, size limit)``.
+    ``allow_empty``: an emptied trust policy is the caller's to handle (the role is about to be deleted)."""
     principals, condition = validate_params(params, partition)
     result = merge_trust_policy(
         before,
@@ -406,6 +537,8 @@ def merged_trust(client, params, role_name, before, partition):
         prune_orphaned_principals=params["prune_orphaned_principals"],
     )
     policy = result["policy"]
+    if not policy["Statement"] and allow_empty:
+        return result, 0, TRUST_POLICY_DEFAULT_QUOTA
     if not policy["Statement"]:
         raise PolicyError(
             "The change would leave %s's trust policy with no statement, which IAM rejects; keep at least one "

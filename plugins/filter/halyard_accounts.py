@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 spinnaker.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+name: halyard_accounts
+version_added: 0.1.0
+short_description: The accounts option of spinnaker.aws.halyard_aws_account, from the account model
+description:
+  - Turns the output of P(spinnaker.aws.spinnaker_accounts#filter) into the O(spinnaker.aws.halyard_aws_account#module:accounts)
+    option. A present account whose IAM converged is ensured with every field (an empty C(external_id) removes a
+    stored one); an absent account is deleted; a present account whose IAM failed in this run is left out, so
+    Spinnaker keeps what it had.
+author:
+  - spinnaker.aws contributors (@spinnaker-aws)
+options:
+  _input:
+    description: The account model.
+    type: list
+    elements: dict
+    required: true
+  assume_role:
+    description: Halyard's C(assumeRole), such as C(role/spinnakerManaged).
+    type: str
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Register the accounts
+  spinnaker.aws.halyard_aws_account:
+    accounts: "{{ hostvars | spinnaker.aws.spinnaker_accounts(groups) | spinnaker.aws.halyard_accounts('role/spinnakerManaged') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: Items of the C(accounts) option.
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import halyard_accounts
+
+
+class FilterModule:
+    """spinnaker.aws filters."""
+
+    def filters(self):
+        return {"halyard_accounts": halyard_accounts}
