@@ -11,7 +11,8 @@ description:
   - Checks the hosts of C(spinnaker_managing) and C(spinnaker_managed) before any AWS call, and returns one message
     per problem, naming the host, the variable and the fix. An empty list means the inventory is usable.
   - "Checked: C(aws_account_id) is a 12-digit string; no account id or C(spinnaker_account_name) is used twice;
-    C(spinnaker_regions) lists AWS regions; exactly one host in C(spinnaker_managing) (or none, in a run over part
+    C(spinnaker_regions) lists AWS regions; C(spinnaker_account_state) is present or absent, and the managing
+    account is not offboarded while other accounts stay; exactly one host in C(spinnaker_managing) (or none, in a run over part
     of the accounts that sets C(spinnaker_managing_principal_arn)); the managing host's
     C(managing_account_identity) is known and, for irsa and existing, has its settings."
 author:
@@ -59,6 +60,7 @@ def inventory_errors(hostvars, groups):
                 aws_account_id=variables.get("aws_account_id"),
                 spinnaker_account_name=variables.get("spinnaker_account_name"),
                 spinnaker_regions=variables.get("spinnaker_regions"),
+                spinnaker_account_state=variables.get("spinnaker_account_state"),
             )
         )
     settings = hostvars[managing[0]] if len(managing) == 1 else {}

@@ -13,7 +13,7 @@ description:
   - C(name) is C(spinnaker_account_name), else the host name; C(external_id) is the host's
     C(spinnaker_external_id) when the host sets it (empty meaning none), else C(spinnaker_default_external_id),
     else none; C(state) is C(spinnaker_account_state) (default C(present)); C(iam_ok) is false for a present
-    account whose IAM did not converge in this run (so that its failure never reaches Spinnaker).
+    account whose IAM started converging in this run and failed (so that its failure never reaches Spinnaker).
 author:
   - spinnaker.aws contributors (@spinnaker-aws)
 options:
@@ -57,7 +57,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import acco
 
 HOST_VARIABLES = (
     "aws_account_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_environment", "spinnaker_external_id",
-    "spinnaker_default_external_id", "spinnaker_account_state", "spinnaker_iam_converged",
+    "spinnaker_default_external_id", "spinnaker_account_state", "spinnaker_iam_started", "spinnaker_iam_converged",
 )
 
 

@@ -18,8 +18,9 @@ Rules (one place for each):
 * ``external_id`` is the host's ``spinnaker_external_id`` when the host sets one (an empty string meaning "none"),
   else ``spinnaker_default_external_id`` (what an AWX credential injects for every host), else none.
 * ``state`` is ``spinnaker_account_state`` (``present`` unless it says ``absent``: offboard the account).
-* ``iam_ok`` is false for a present account whose IAM did not converge in this run (the IAM play failed for that
-  host): such an account must not be added to or changed in Spinnaker's configuration by this run.
+* ``iam_ok`` is false for a present account whose IAM started converging in this run and did not finish (a task
+  failed for that host): such an account must not be added to or changed in Spinnaker's configuration by this
+  run. An account the run did not reach at all (outside ``--limit``) is not failed.
 """
 
 ACCOUNT_STATES = ("present", "absent")
@@ -37,8 +38,8 @@ def account_model(hosts, iam_checked=True):
 
     ``hosts``: a list of dicts with ``host`` and the host's ``aws_account_id``, ``spinnaker_account_name``,
     ``spinnaker_regions``, ``spinnaker_environment``, ``spinnaker_external_id``,
-    ``spinnaker_default_external_id``, ``spinnaker_account_state`` and ``spinnaker_iam_converged`` (each ``None``
-    when unset). ``iam_checked``: whether this run's IAM part ran (``spinnaker_iam_enabled``); when it did not,
+    ``spinnaker_default_external_id``, ``spinnaker_account_state``, ``spinnaker_iam_started`` and
+    ``spinnaker_iam_converged`` (each ``None`` when unset). ``iam_checked``: whether this run's IAM part ran (``spinnaker_iam_enabled``); when it did not,
     every account counts as converged.
 
     Returns the accounts (see the module docstring), in the order of ``hosts``.
@@ -55,7 +56,8 @@ def account_model(hosts, iam_checked=True):
                                                  variables.get("spinnaker_default_external_id")),
             "environment": variables.get("spinnaker_environment") or None,
             "state": state,
-            "iam_ok": state == "absent" or not iam_checked or bool(variables.get("spinnaker_iam_converged")),
+            "iam_ok": (state == "absent" or not iam_checked or not variables.get("spinnaker_iam_started")
+                       or bool(variables.get("spinnaker_iam_converged"))),
         })
     return accounts
 

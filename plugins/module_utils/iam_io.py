@@ -120,11 +120,14 @@ def get_managed_policy_document(client, policy):
 
 @IAMErrorHandler.common_error_handler("create managed policy")
 @AWSRetry.jittered_backoff()
-def create_managed_policy(client, name, path, description, document_json):
-    """Create a customer managed policy (``iam:CreatePolicy``); returns its ``Policy`` dict."""
+def create_managed_policy(client, name, path, description, document_json, tags=None):
+    """Create a customer managed policy (``iam:CreatePolicy``) tagged with ``tags`` (a dict); returns its
+    ``Policy`` dict."""
     params = dict(PolicyName=name, Path=path, PolicyDocument=document_json)
     if description:
         params["Description"] = description
+    if tags:
+        params["Tags"] = tag_list(tags)
     return client.create_policy(**params)["Policy"]
 
 
@@ -364,6 +367,12 @@ def foreign_parts(trust_policy, owned_sids, attached_arns, owned_policy_arns, in
 def list_role_tags(client, role_name):
     """The role's tags as IAM's list (``iam:ListRoleTags``)."""
     return client.list_role_tags(aws_retry=True, RoleName=role_name).get("Tags", [])
+
+
+@IAMErrorHandler.common_error_handler("tag policy")
+def tag_policy(client, arn, tags):
+    """Add ``tags`` (a dict) to the managed policy (``iam:TagPolicy``); other tags are kept."""
+    client.tag_policy(aws_retry=True, PolicyArn=arn, Tags=tag_list(tags))
 
 
 @IAMErrorHandler.common_error_handler("tag role")

@@ -16,8 +16,8 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
                      managing_principal_arn=None):
     """Return the list of problems with the inventory, each naming the host, the variable and the fix.
 
-    ``accounts``: one dict per AWS account host with ``host``, ``aws_account_id``, ``spinnaker_account_name``
-    and ``spinnaker_regions`` (``None`` when unset). ``managing_hosts``: the hosts of ``spinnaker_managing``.
+    ``accounts``: one dict per AWS account host with ``host``, ``aws_account_id``, ``spinnaker_account_name``,
+    ``spinnaker_regions`` and ``spinnaker_account_state`` (``None`` when unset). ``managing_hosts``: the hosts of ``spinnaker_managing``.
     ``identity`` and the ``irsa_*``/``existing_arn`` values are the managing account's settings.
     ``managing_principal_arn`` (``spinnaker_managing_principal_arn``) lets a run that does not hold the managing
     host (an AWX job slice) go on: it is then the principal every managed role trusts.
@@ -45,6 +45,9 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
             ids.setdefault(str(account_id), []).append(host)
         name = account.get("spinnaker_account_name") or host
         names.setdefault(name, []).append(host)
+        state = account.get("spinnaker_account_state") or "present"
+        if state not in ("present", "absent"):
+            errors.append("%s: spinnaker_account_state must be present or absent (offboard the account), got %r." % (host, state))
         regions = account.get("spinnaker_regions")
         if not regions or not isinstance(regions, (list, tuple)):
             errors.append("%s: spinnaker_regions must list at least one AWS region, e.g. [us-east-1]." % host)
@@ -58,6 +61,15 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
     for name, hosts in sorted(names.items()):
         if len(hosts) > 1:
             errors.append("spinnaker_account_name %r is used by %s; Spinnaker account names must be unique." % (name, ", ".join(hosts)))
+    offboarded = set(a["host"] for a in accounts if a.get("spinnaker_account_state") == "absent")
+    staying = [a["host"] for a in accounts if a["host"] not in offboarded and a["host"] not in managing_hosts]
+    for host in managing_hosts:
+        if host in offboarded and staying:
+            errors.append(
+                "%s: spinnaker_account_state is absent on the managing account while %d other account(s) stay (%s). "
+                "Spinnaker runs from the managing account: offboard the others first, or move the managing account "
+                "(another host in spinnaker_managing)." % (host, len(staying), ", ".join(staying[:5]) + (", ..." if len(staying) > 5 else ""))
+            )
     if identity not in IDENTITY_MODES:
         errors.append("managing_account_identity must be one of %s, got %r." % (", ".join(IDENTITY_MODES), identity))
     if identity == "irsa" and not (irsa_provider_arn and irsa_issuer):

@@ -609,6 +609,7 @@ def merge_policy_statement(
     condition=None,
     state="present",
     exclusive=False,
+    remove_resources=None,
 ):
     """Merge ``actions`` and ``resources`` into (or remove them from) the statement whose Sid is ``sid``.
 
@@ -617,7 +618,9 @@ def merge_policy_statement(
     then needs both); ``exclusive`` makes them exactly the given lists (an empty list keeps the current one);
     ``effect`` and ``condition`` (when given) are set on the owned statement. ``state="absent"`` removes the
     given actions and resources; with neither given, or when a statement is left without any, the statement
-    is removed. Statements with other Sids are kept exactly as they were.
+    is removed. ``remove_resources`` (with ``state="present"``): resources removed from the owned statement after
+    the merge, so that one write adds the new and drops the stale (a statement left with no resource is removed).
+    Statements with other Sids are kept exactly as they were.
 
     Returns a dict: ``policy``, ``changed``, ``added_actions``, ``removed_actions``, ``added_resources``,
     ``removed_resources``, ``statement`` (the owned statement after, or ``None``). Raises ``PolicyError``
@@ -664,6 +667,12 @@ def merge_policy_statement(
                 statement["Condition"] = copy.deepcopy(condition)
             else:
                 statement.pop("Condition", None)
+        stale = [v for v in statement["Resource"] if v in (remove_resources or []) and v not in resources]
+        if stale:
+            result["removed_resources"] += stale
+            statement["Resource"] = [v for v in statement["Resource"] if v not in stale]
+            if not statement["Resource"]:
+                del policy["Statement"][index]
     elif index is not None:
         statement = policy["Statement"][index]
         if not actions and not resources:

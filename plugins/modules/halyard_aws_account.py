@@ -80,6 +80,12 @@ options:
         accounts is one module run instead of a hundred. Mutually exclusive with O(name).
     type: list
     elements: dict
+  prune_unlisted:
+    description:
+      - With O(accounts), delete every account of the AWS provider that O(accounts) does not name. Off by
+        default; without it such accounts are only reported in RV(unlisted).
+    type: bool
+    default: false
 notes:
   - Supports check mode (no hal write; RV(commands) lists what would run) and diff mode (the account as YAML).
   - Halyard's validation never calls AWS; to prove the role can be assumed use M(spinnaker.aws.iam_trust_policy)
@@ -137,6 +143,12 @@ changed_fields:
   type: list
   elements: str
   sample: ["regions"]
+unlisted:
+  description: Names of the provider's accounts that O(accounts) does not name (deleted with O(prune_unlisted)).
+  returned: with O(accounts)
+  type: list
+  elements: str
+  sample: ["legacy"]
 results:
   description: One entry per account of O(accounts), with C(name), C(account), C(changed_fields) and C(changed).
   returned: when O(accounts) is given
@@ -163,6 +175,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import desir
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import dump_yaml
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import fields_to_unset
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import get_aws_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import get_aws_provider
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import merged_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import provider_using_account_name
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import readded_account
@@ -198,6 +211,13 @@ def ensure_account(runner, halconfig, params):
     for argv in account_edit_argvs(current, desired, runner.deployment):
         runner.execute(argv)
     return current, merged_account(current, desired), account_differences(current, desired)
+
+
+def unlisted_accounts(halconfig, specs, deployment):
+    """The names of the AWS provider's accounts that ``specs`` does not name, sorted."""
+    provider = get_aws_provider(halconfig, deployment) or {}
+    named = set(s["name"] for s in specs)
+    return sorted(a["name"] for a in provider.get("accounts") or [] if a.get("name") not in named)
 
 
 def account_specs(params):
@@ -247,6 +267,7 @@ def main():
         lambda_enabled=dict(type="bool"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         accounts=dict(type="list", elements="dict"),
+        prune_unlisted=dict(type="bool", default=False),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
@@ -269,6 +290,9 @@ def main():
                 raise
         runner.check_hal_available()
         halconfig = runner.read_halconfig()
+        unlisted = unlisted_accounts(halconfig, specs, runner.deployment) if module.params["accounts"] is not None else []
+        if module.params["prune_unlisted"]:
+            specs = specs + [dict(dict((k, None) for k in ACCOUNT_OPTIONS), name=name, state="absent") for name in unlisted]
         for spec in specs:
             calls = len(runner.commands)
             before, after, changed_fields = ensure_account(runner, halconfig, spec)
@@ -280,6 +304,7 @@ def main():
     many = module.params["accounts"] is not None
     result = dict(changed=bool(runner.commands), commands=runner.masked_commands())
     if many:
+        result["unlisted"] = unlisted
         result["results"] = [dict((k, v) for k, v in r.items() if k != "before") for r in results]
     else:
         result.update(account=results[0]["account"], changed_fields=results[0]["changed_fields"])

@@ -94,6 +94,13 @@ options:
       conditions:
         description: Condition block of the statement.
         type: dict
+      remove_resources:
+        description:
+          - Resources removed from the statement after the merge (with O(state=present)), in the same write;
+            the stale ARNs of offboarded accounts, say. A resource also in O(statements[].resources) stays.
+        type: list
+        elements: str
+        default: []
   state:
     description:
       - V(present) adds the actions and resources, creating the statement (and the managed policy) when missing.
@@ -105,6 +112,19 @@ options:
     default: present
   exclusive:
     description: With O(state=present), the owned statement's actions and resources become exactly the given ones.
+    type: bool
+    default: false
+  tags:
+    description:
+      - Tags of the managed policy when this module creates it (or adopts it, see O(adopt)). The ownership tag
+        C(managed-by=spinnaker.aws) is always added.
+    type: dict
+    default: {}
+  adopt:
+    description:
+      - Tag an existing managed policy that lacks the ownership tag as created by the collection, when every
+        statement in it has one of the Sids this task owns (a policy made by a release that did not tag).
+        Ignored for inline policies.
     type: bool
     default: false
 notes:
@@ -170,6 +190,11 @@ version_id:
   returned: when O(managed_policy) is given and the policy exists
   type: str
   sample: v2
+adopted:
+  description: Whether this run tagged an existing untagged managed policy as the collection's (O(adopt)).
+  returned: for a managed policy that exists
+  type: bool
+  sample: false
 deleted_version_id:
   description: The old version deleted to stay within IAM's five versions, if any.
   returned: when a managed policy version was deleted
@@ -231,9 +256,12 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import delete
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_inline_policy_document
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_managed_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_managed_policy_document
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_owned
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import other_inline_policies_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_inline_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_managed_policy_version
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import MANAGED_POLICY_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
@@ -243,7 +271,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import 
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import validate_resource
 
-STATEMENT_KEYS = ("sid", "actions", "resources", "effect", "conditions")
+STATEMENT_KEYS = ("sid", "actions", "resources", "effect", "conditions", "remove_resources")
 
 
 def statement_specs(params):
@@ -287,6 +315,7 @@ def merge_all(document, specs, state, exclusive):
             condition=spec["conditions"],
             state=state,
             exclusive=exclusive,
+            remove_resources=spec.get("remove_resources"),
         )
         policy = result["policy"]
         changed = changed or result["changed"]
@@ -326,13 +355,21 @@ def run_managed(module, client, specs):
         document_json = json.dumps(policy)
         if existing is None:
             name = arn.split("/")[-1]
-            created = create_managed_policy(client, name, params["path"], params["description"], document_json)
+            created = create_managed_policy(client, name, params["path"], params["description"], document_json,
+                                            tags=ownership_tags(params["tags"]))
             output["version_id"] = created.get("DefaultVersionId", "v1")
         else:
             versions = put_managed_policy_version(client, arn, document_json)
             output["version_id"] = versions["version_id"]
             if versions["deleted_version_id"]:
                 output["deleted_version_id"] = versions["deleted_version_id"]
+    output["adopted"] = False
+    if existing is not None and params["adopt"] and not is_owned(existing.get("Tags", [])):
+        sids = set(spec["sid"] for spec in specs)
+        if all(statement.get("Sid") in sids for statement in policy["Statement"]):
+            output["adopted"] = changed = True
+            if not module.check_mode:
+                tag_policy(client, arn, ownership_tags(params["tags"]))
     output["changed"] = changed
     return output, before, report
 
@@ -391,10 +428,13 @@ def main():
                 resources=dict(type="list", elements="str", default=[]),
                 effect=dict(type="str", choices=["Allow", "Deny"], default="Allow"),
                 conditions=dict(type="dict"),
+                remove_resources=dict(type="list", elements="str", default=[]),
             ),
         ),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         exclusive=dict(type="bool", default=False),
+        tags=dict(type="dict", default={}),
+        adopt=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -34,7 +34,12 @@ def test_credential_type_inputs_and_injectors():
     assert used <= set(ids)
     # Each injected variable is one the roles read.
     specs = load("roles/spinnaker_halyard/meta/argument_specs.yml")["argument_specs"]["main"]["options"]
-    assert set(injectors["extra_vars"]) <= set(specs) | {"spinnaker_external_id"}
+    assert set(injectors["extra_vars"]) <= set(specs) | {"spinnaker_default_external_id"}
+    # AWX renders every injector, filled or not, at extra-variable precedence: an injected per-host variable would
+    # override every host's own value (an empty external id would strip every sts:ExternalId condition).
+    per_host = {"spinnaker_external_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_environment",
+                "aws_account_id", "spinnaker_account_state"}
+    assert not set(injectors["extra_vars"]) & per_host
 
 
 def test_survey_spec():
