@@ -11,7 +11,7 @@ configurable command prefix (``["hal"]``, ``["docker", "exec", "-i", "halyard", 
 ``["kubectl", "-n", "spinnaker", "exec", "-i", "halyard-0", "--", "hal"]``) and reads the halconfig through the
 same prefix.
 
-Halyard behaviour followed (spinnaker/halyard v1.70.0; ``shared/reference/halyard.md``):
+Halyard behaviour followed (spinnaker/halyard v1.70.0; the project's docs/halyard.md):
 
 * ``account add`` fails when the name exists in ANY provider; ``--no-validate`` would silently save a duplicate,
   so it is never used.

@@ -404,7 +404,7 @@ def delete_owned_role(client, role_name, attached_arns, inline_names):
     for profile in list_iam_instance_profiles(client, role=role_name):
         name = profile["InstanceProfileName"]
         client.remove_role_from_instance_profile(aws_retry=True, InstanceProfileName=name, RoleName=role_name)
-        tags = client.list_instance_profile_tags(aws_retry=True, InstanceProfileName=name).get("Tags", [])
+        tags = client.get_instance_profile(aws_retry=True, InstanceProfileName=name)["InstanceProfile"].get("Tags", [])
         if is_owned(tags):
             client.delete_instance_profile(aws_retry=True, InstanceProfileName=name)
             deleted_profiles.append(name)

@@ -10,7 +10,7 @@ tools and people, a role's trust policy and the managing policy, so this module 
 caller owns and keeps every other statement exactly as it was.
 
 AWS behaviour followed (see the IAM User Guide, "IAM JSON policy element reference", and
-``shared/reference/aws-iam.md``):
+the project's docs/iam.md):
 
 * IAM rewrites what it stores: keys and list items reordered, a one-item list returned as a string, a bare
   account id returned as ``arn:<partition>:iam::<id>:root``. Documents are therefore compared in canonical form,
@@ -693,6 +693,18 @@ def merge_policy_statement(
     owned = next((s for s in policy["Statement"] if s.get("Sid") == sid), None)
     result.update(policy=policy, changed=canonicalize_policy(policy) != before, statement=owned)
     return result
+
+
+def other_principals(document, sid, principals):
+    """The principals of the statement ``sid`` of ``document`` that are not in ``principals`` (IAM form), as a
+    list of ``{"kind", "principal"}``: what an ``exclusive`` merge would remove. ``[]`` when there is no such
+    statement."""
+    statement = next((s for s in parse_policy(document)["Statement"] if s.get("Sid") == sid), None) if sid else None
+    if statement is None:
+        return []
+    wanted = set((kind, principal_key(kind, v)) for kind, values in principals.items() for v in values)
+    return [{"kind": kind, "principal": v} for kind, vs in _principal_dict(statement).items() for v in vs
+            if (kind, principal_key(kind, v)) not in wanted]
 
 
 def count_principals(document):

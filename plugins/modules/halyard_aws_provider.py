@@ -70,6 +70,13 @@ secret_written:
   returned: always
   type: bool
   sample: true
+access_key_id:
+  description:
+    - The access key id the provider holds after the change (null when none). Halyard has no command that
+      removes it, so it stays after a switch to an instance role or IRSA until it is removed from the halconfig.
+  returned: always
+  type: str
+  sample: AKIAEXAMPLE123456789
 enabled:
   description: Whether the provider is enabled after the change.
   returned: always
@@ -155,6 +162,7 @@ def main():
         commands=runner.masked_commands(),
         secret_written=secret_written,
         enabled=after["enabled"],
+        access_key_id=after["accessKeyId"],
     )
     if module._diff:
         result["diff"] = dict(before=dump_yaml(before), after=dump_yaml(after))

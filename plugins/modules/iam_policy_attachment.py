@@ -37,6 +37,22 @@ options:
     description: Make the active access keys of a detached user created by the collection inactive.
     type: bool
     default: true
+  previous_user_names:
+    description:
+      - Users that were the managing identity before (the C(user) mode's user after a switch to a role), whose
+        keys are deactivated like those of a user detached by this run, even when the policy was detached by an
+        earlier run. A user that does not exist is skipped.
+    type: list
+    elements: str
+    default: []
+  keep_access_key_ids:
+    description:
+      - Access keys never made inactive, because Spinnaker's config still names them (Halyard cannot remove a
+        provider's access key, so after a switch away from C(user) the old key stays in the halconfig until it is
+        removed by hand). They are reported in RV(kept_access_keys).
+    type: list
+    elements: str
+    default: []
 notes:
   - Supports check mode and diff mode. In check mode nothing is written and the result reports what would change.
 extends_documentation_fragment:
@@ -59,6 +75,12 @@ detached:
   type: list
   elements: str
   sample: ["user/spinnakerManaging"]
+kept_access_keys:
+  description: Active keys of detached users left active because they are in O(keep_access_key_ids).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
 deactivated_access_keys:
   description: The access keys made inactive, each with its user.
   returned: always
@@ -109,19 +131,25 @@ def detach(client, arn, entity):
     call(aws_retry=True, PolicyArn=arn, **{"%sName" % kind.capitalize(): name})
 
 
-def deactivate_keys(client, user_name, check_mode):
-    """Make the active keys of ``user_name`` inactive when the user carries the ownership tag; returns them."""
+def deactivate_keys(client, user_name, keep, check_mode):
+    """Make the active keys of ``user_name`` not in ``keep`` inactive when the user carries the ownership tag;
+    returns ``(deactivated, kept)``, each a list of ``{"user_name", "access_key_id"}``."""
     tags = client.list_user_tags(aws_retry=True, UserName=user_name).get("Tags", [])
     if not is_owned(tags):
-        return []
+        return [], []
     keys = client.list_access_keys(aws_retry=True, UserName=user_name)["AccessKeyMetadata"]
-    done = []
+    done, kept = [], []
     for key in keys:
-        if key["Status"] == "Active":
-            if not check_mode:
-                client.update_access_key(aws_retry=True, UserName=user_name, AccessKeyId=key["AccessKeyId"], Status="Inactive")
-            done.append(dict(user_name=user_name, access_key_id=key["AccessKeyId"]))
-    return done
+        if key["Status"] != "Active":
+            continue
+        entry = dict(user_name=user_name, access_key_id=key["AccessKeyId"])
+        if key["AccessKeyId"] in keep:
+            kept.append(entry)
+            continue
+        if not check_mode:
+            client.update_access_key(aws_retry=True, UserName=user_name, AccessKeyId=key["AccessKeyId"], Status="Inactive")
+        done.append(entry)
+    return done, kept
 
 
 def main():
@@ -129,6 +157,8 @@ def main():
         policy_arn=dict(type="str", required=True),
         principal_arns=dict(type="list", elements="str", required=True),
         deactivate_access_keys=dict(type="bool", default=True),
+        previous_user_names=dict(type="list", elements="str", default=[]),
+        keep_access_key_ids=dict(type="list", elements="str", default=[], no_log=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -136,17 +166,29 @@ def main():
     if None in keep:
         module.fail_json(msg="principal_arns must be IAM user or role ARNs, got %s." % params["principal_arns"], field="principal_arns")
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
-    result = dict(changed=False, detached=[], deactivated_access_keys=[])
+    result = dict(changed=False, detached=[], deactivated_access_keys=[], kept_access_keys=[])
     try:
         before = attached_entities(client, params["policy_arn"]) or []
+        previous_users = []
         for entity in before:
             if entity in keep:
                 continue
             if not module.check_mode:
                 detach(client, params["policy_arn"], entity)
             result["detached"].append(entity)
-            if params["deactivate_access_keys"] and entity.startswith("user/"):
-                result["deactivated_access_keys"] += deactivate_keys(client, entity.split("/", 1)[1], module.check_mode)
+            if entity.startswith("user/"):
+                previous_users.append(entity.split("/", 1)[1])
+        # A previous user's keys are looked at on every run, not only when the policy is detached: a key kept
+        # because Spinnaker's config still named it is deactivated by the run after that config drops it.
+        previous_users += [u for u in params["previous_user_names"] if u not in previous_users and "user/" + u not in keep]
+        if params["deactivate_access_keys"]:
+            for user_name in previous_users:
+                try:
+                    done, kept = deactivate_keys(client, user_name, set(params["keep_access_key_ids"]), module.check_mode)
+                except is_boto3_error_code("NoSuchEntity"):
+                    continue
+                result["deactivated_access_keys"] += done
+                result["kept_access_keys"] += kept
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="Failed to converge the attachments of %s" % params["policy_arn"])
     result["changed"] = bool(result["detached"] or result["deactivated_access_keys"])

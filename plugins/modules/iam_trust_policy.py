@@ -261,6 +261,14 @@ removed_principals:
   type: list
   elements: dict
   sample: []
+other_principals:
+  description:
+    - The principals of the owned statement (O(sid)) after the change that are not in O(principals), each with
+      its kind; what O(exclusive=true) would remove. Empty without O(sid).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"kind": "AWS", "principal": "arn:aws:iam::100000000001:user/spinnakerManaging"}]
 orphaned_principals:
   description: Unique ids (C(AIDA...), C(AROA...)) found in the trust policy before the change, left by deleted users or roles.
   returned: always
@@ -349,6 +357,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import 
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_wildcard_principal
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_principals
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import other_principals
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import principals_from_options
 
@@ -416,7 +425,7 @@ def main():
             )
         if role is None and params["state"] == "absent":
             module.exit_json(policy=None, added_principals=[], removed_principals=[], orphaned_principals=[],
-                             size=0, size_limit=TRUST_POLICY_DEFAULT_QUOTA, **output)
+                             other_principals=[], size=0, size_limit=TRUST_POLICY_DEFAULT_QUOTA, **output)
         if role is not None and role.get("Path", "/").startswith(SERVICE_LINKED_ROLE_PATH):
             module.fail_json(
                 msg="%s is a service-linked role (path %s); IAM does not allow its trust policy to change."
@@ -428,6 +437,7 @@ def main():
         deleting = params["state"] == "absent" and params["delete_role"]
         result, size, size_limit = merged_trust(client, params, role_name, before, partition, allow_empty=deleting)
         output.update(result, size=size, size_limit=size_limit)
+        output["other_principals"] = other_principals(result["policy"], params["sid"], validate_params(params, partition)[0])
 
         if deleting:
             delete_if_unused(module, client, role, result, output)

@@ -60,3 +60,10 @@ class Emulator:
             open(path, "w").close()
         elif os.path.exists(path):
             os.remove(path)
+
+    def fail_once(self, command):
+        """Make the next hal invocation that starts with ``command`` (a string, e.g. "deploy apply") fail."""
+        path = os.path.join(self.home, ".hal", "emulator-fail-once")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as handle:
+            handle.write(command)

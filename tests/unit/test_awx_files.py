@@ -4,6 +4,7 @@ import json
 import os
 import re
 
+import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -42,13 +43,14 @@ def test_credential_type_inputs_and_injectors():
     assert not set(injectors["extra_vars"]) & per_host
 
 
-def test_survey_spec():
-    survey = load("docs/awx/survey_onboard_account.json")
+@pytest.mark.parametrize("name", ["onboard_account", "offboard_account"])
+def test_survey_spec(name):
+    survey = load("docs/awx/survey_%s.json" % name)
     assert survey["name"] and survey["description"]
     for question in survey["spec"]:
         assert {"question_name", "variable", "type", "required"} <= set(question)
         assert question["type"] in ("text", "textarea", "password", "integer", "float", "multiplechoice", "multiselect")
-    with open(os.path.join(ROOT, "playbooks", "onboard_account.yml")) as handle:
+    with open(os.path.join(ROOT, "playbooks", "%s.yml" % name)) as handle:
         playbook = handle.read()
     assert all(q["variable"] in playbook for q in survey["spec"])
 

@@ -1,4 +1,4 @@
-"""The Halyard emulator behaves as shared/reference/halyard.md says the real hal does."""
+"""The Halyard emulator behaves as docs/halyard.md says the real hal does."""
 
 import os
 import subprocess

@@ -1,0 +1,274 @@
+"""Day two: each change to what the collection owns, on the example accounts against a moto server and the Halyard
+emulator, followed by a re-run that reports changed=0 and writes nothing.
+
+Each test starts from its own endpoint and Halyard home, converged once from the example inventory."""
+
+import json
+import os
+
+import pytest
+import yaml
+
+from tests.halyard.emulator import Emulator
+from tests.integration.test_site import ACCOUNTS
+from tests.integration.test_site import MANAGING_USER
+from tests.integration.test_site import OTHER_TEAM
+from tests.integration.test_site import iam_state
+from tests.integration.test_site import managing_policy
+from tests.integration.test_site import owned_statement
+from tests.integration.test_site import write_inventory
+from tests.local_aws import LocalAWS
+from tests.playbook import ROOT
+from tests.playbook import run_playbook
+
+MANAGING_ROLE = "arn:aws:iam::100000000001:role/spinnakerManaging"
+# The trust-chain check has its own tests (test_site.py); moto does not enforce sts:ExternalId, so a check of an
+# external id here would report it as not enforced.
+NO_VERIFY = {"spinnaker_verify": "false"}
+
+
+class World:
+    """One endpoint, one Halyard home, one inventory file that each step rewrites."""
+
+    def __init__(self, aws, tmp_path):
+        self.aws = aws
+        self.home = tmp_path / "hal"
+        self.hal = Emulator(self.home)
+        self.inventory = str(tmp_path / "inventory.yml")
+        self.extra_managed = {}
+        self.host_vars = {}
+
+    def write(self):
+        return write_inventory(self.inventory, self.extra_managed, self.host_vars)
+
+    def run(self, extra_vars=None, args=(), check=True):
+        self.write()
+        variables = dict(NO_VERIFY, **(extra_vars or {}))
+        return run_playbook("site.yml", self.inventory, self.aws.endpoint, self.home, extra_vars=variables, args=args, check=check)
+
+    def rerun_is_a_noop(self, extra_vars=None, args=()):
+        """Run again: every host reports changed=0 and the endpoint sees no write call."""
+        self.aws.clear()
+        recap = self.run(extra_vars, args)[2]
+        assert recap and all(c["changed"] == 0 and c["failed"] == 0 for c in recap.values()), recap
+        assert self.aws.writes() == []
+        return recap
+
+    def trust(self, account_id):
+        return iam_state(self.aws, account_id)["spinnakerManaged"]["trust"]
+
+    def hal_accounts(self):
+        return {a["name"]: a for a in self.hal.aws()["accounts"]}
+
+
+@pytest.fixture
+def world(tmp_path):
+    with LocalAWS() as aws:
+        world = World(aws, tmp_path)
+        world.run()
+        yield world
+
+
+def assert_external_id_agrees(world, name, account_id, expected):
+    """The trust condition of the owned statement and the halconfig account say the same thing."""
+    owned = owned_statement(world.trust(account_id))
+    account = world.hal_accounts()[name]
+    if expected:
+        assert owned.get("Condition") == {"StringEquals": {"sts:ExternalId": expected}}
+        assert account.get("externalId") == expected
+    else:
+        assert "Condition" not in owned
+        assert "externalId" not in account
+
+
+def test_managing_identity_user_to_instance_role_leaves_only_the_new_principal(world):
+    iam = world.aws.client("iam", "100000000001")
+    old_key = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]["AccessKeyId"]
+    world.host_vars = {"spinnakerManaging": {"managing_account_identity": "instance_role"}}
+    output = world.run()[1]
+    for name, account_id in ACCOUNTS.items():
+        assert owned_statement(world.trust(account_id))["Principal"] == {"AWS": [MANAGING_ROLE]}, name
+    entities = iam.list_entities_for_policy(PolicyArn="arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy")
+    assert [r["RoleName"] for r in entities["PolicyRoles"]] == ["spinnakerManaging"] and entities["PolicyUsers"] == []
+    # The user is kept. Its key stays active while the halconfig still names it (Halyard cannot remove a provider's
+    # key): the run says so instead of cutting Spinnaker off.
+    assert iam.get_user(UserName="spinnakerManaging")["User"]["UserName"] == "spinnakerManaging"
+    assert iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]["Status"] == "Active"
+    assert "stay active: Spinnaker's config still names them" in output
+    world.rerun_is_a_noop()
+    # The operator removes the key from the halconfig as the message says; the next run deploys that change and
+    # makes the old key inactive.
+    halconfig = world.hal.halconfig()
+    for deployment in halconfig["deploymentConfigurations"]:
+        deployment["providers"]["aws"].pop("accessKeyId", None)
+        deployment["providers"]["aws"].pop("secretAccessKey", None)
+    world.hal.write_halconfig(halconfig)
+    deploys = world.hal.invocations().count(["deploy", "apply"])
+    world.run()
+    assert world.hal.invocations().count(["deploy", "apply"]) == deploys + 1
+    key = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]
+    assert (key["AccessKeyId"], key["Status"]) == (old_key, "Inactive")
+    world.rerun_is_a_noop()
+
+
+def test_an_external_id_added_then_removed_keeps_trust_and_halconfig_in_agreement(world):
+    world.host_vars = {"develop": {"spinnaker_external_id": "spinnaker-develop-0b5e"}}
+    world.run()
+    assert_external_id_agrees(world, "develop", ACCOUNTS["develop"], "spinnaker-develop-0b5e")
+    world.rerun_is_a_noop()
+    world.host_vars = {}
+    world.run()
+    assert_external_id_agrees(world, "develop", ACCOUNTS["develop"], None)
+    world.rerun_is_a_noop()
+    assert_external_id_agrees(world, "staging", ACCOUNTS["staging"], None)
+
+
+def test_awx_injector_rendered_as_awx_renders_it_keeps_per_host_external_ids(world, tmp_path):
+    # AWX renders every injector of the credential type, whether its input was filled or not.
+    from jinja2 import Template
+
+    with open(os.path.join(ROOT, "docs", "awx", "credential_type_halyard.injectors.yml")) as handle:
+        injectors = yaml.safe_load(handle)
+    inputs = {"hal_command": "hal", "halconfig_path": world.hal.config_path, "external_id": ""}
+    extra_vars = {k: Template(v).render(**inputs) for k, v in injectors["extra_vars"].items()}
+    path = tmp_path / "awx-extra-vars.json"
+    path.write_text(json.dumps(extra_vars))
+    world.host_vars = {"staging": {"spinnaker_external_id": "spinnaker-staging-4c1d"}}
+    world.run(args=["-e", "@%s" % path])
+    assert_external_id_agrees(world, "staging", ACCOUNTS["staging"], "spinnaker-staging-4c1d")
+    world.rerun_is_a_noop(args=["-e", "@%s" % path])
+    # A filled-in default applies to the hosts that set none, never over a host's own id.
+    inputs["external_id"] = "spinnaker-default-77aa"
+    extra_vars = {k: Template(v).render(**inputs) for k, v in injectors["extra_vars"].items()}
+    path.write_text(json.dumps(extra_vars))
+    world.run(args=["-e", "@%s" % path])
+    assert_external_id_agrees(world, "staging", ACCOUNTS["staging"], "spinnaker-staging-4c1d")
+    assert_external_id_agrees(world, "develop", ACCOUNTS["develop"], "spinnaker-default-77aa")
+
+
+def test_offboarding_removes_what_the_collection_owns_and_nothing_else(tmp_path):
+    with LocalAWS() as aws:
+        world = World(aws, tmp_path)
+        world.extra_managed = {"production": "400000000004"}
+        world.run()
+        # Another team trusts production's spinnakerManaged too: the role must survive the offboarding.
+        iam = aws.client("iam", "400000000004")
+        trust = iam.get_role(RoleName="spinnakerManaged")["Role"]["AssumeRolePolicyDocument"]
+        trust["Statement"].append(OTHER_TEAM)
+        iam.update_assume_role_policy(RoleName="spinnakerManaged", PolicyDocument=json.dumps(trust))
+        develop_before = iam_state(aws, ACCOUNTS["develop"])
+
+        world.host_vars = {"staging": {"spinnaker_account_state": "absent"}, "production": {"spinnaker_account_state": "absent"}}
+        world.run()
+        resources = [s for s in managing_policy(aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]["Resource"]
+        assert sorted(resources) == ["arn:aws:iam::100000000001:role/spinnakerManaged", "arn:aws:iam::200000000002:role/spinnakerManaged"]
+        assert "spinnakerManaged" not in iam_state(aws, ACCOUNTS["staging"])  # created by the collection: deleted
+        assert "BaseIAMRole" in iam_state(aws, ACCOUNTS["staging"])  # kept by default
+        production = iam_state(aws, "400000000004")["spinnakerManaged"]
+        assert production["trust"]["Statement"] == [OTHER_TEAM]
+        assert sorted(world.hal_accounts()) == ["develop", "spinnakerManaging"]
+        assert iam_state(aws, ACCOUNTS["develop"]) == develop_before
+        world.rerun_is_a_noop()
+
+
+def test_offboarding_the_managing_account_while_others_stay_is_refused(world):
+    world.host_vars = {"spinnakerManaging": {"spinnaker_account_state": "absent"}}
+    world.aws.clear()
+    rc, output = world.run(check=False)[:2]
+    assert rc != 0 and world.aws.calls == []
+    assert "spinnakerManaging: spinnaker_account_state is absent on the managing account while 2 other account(s) stay" in output
+
+
+def test_scope_wildcard_to_accounts_to_wildcard_leaves_exactly_the_new_scope(world):
+    wildcard = {"managing_account_assume_role_scope": "wildcard", "managing_account_organization_id": "o-exampleorgid"}
+    listed = sorted("arn:aws:iam::%s:role/spinnakerManaged" % a for a in ACCOUNTS.values())
+
+    def assume_statement():
+        return [s for s in managing_policy(world.aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]
+
+    for scope in ("wildcard", "accounts", "wildcard"):
+        world.host_vars = {"spinnakerManaging": wildcard} if scope == "wildcard" else {}
+        world.run()
+        statement = assume_statement()
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        if scope == "wildcard":
+            assert resources == ["arn:aws:iam::*:role/spinnakerManaged"]
+            assert statement["Condition"] == {"StringEquals": {"aws:ResourceOrgID": "o-exampleorgid"}}
+        else:
+            assert sorted(resources) == listed and "Condition" not in statement
+        world.rerun_is_a_noop()
+
+
+def test_an_account_whose_iam_fails_is_kept_out_of_spinnaker_and_named(tmp_path):
+    with LocalAWS() as aws:
+        world = World(aws, tmp_path)
+        world.host_vars = {"staging": {"aws_profile": "no-such-profile"}}
+        rc, output, recap = world.run(check=False)
+        assert rc != 0 and recap["staging"]["failed"] == 1
+        assert sorted(world.hal_accounts()) == ["develop", "spinnakerManaging"]
+        assert ["deploy", "apply"] in world.hal.invocations()
+        flat = " ".join(output.split())
+        assert "The IAM of 1 account(s) failed in this run, so they were not added to or changed in Spinnaker's config: staging" in flat
+        world.host_vars = {}
+        world.run()
+        assert sorted(world.hal_accounts()) == sorted(ACCOUNTS)
+        world.rerun_is_a_noop()
+
+
+def test_a_deploy_that_failed_is_applied_by_the_next_run(world):
+    world.hal.fail_once("deploy apply")
+    world.host_vars = {"develop": {"spinnaker_regions": ["us-east-1"]}}
+    rc = world.run(check=False)[0]
+    assert rc != 0
+    assert [r["name"] for r in world.hal_accounts()["develop"]["regions"]] == ["us-east-1"]
+    deploys = world.hal.invocations().count(["deploy", "apply"])
+    world.run()  # the config already matches: only the digest shows the change was never applied
+    assert world.hal.invocations().count(["deploy", "apply"]) == deploys + 1
+    world.rerun_is_a_noop()
+
+
+def test_a_key_left_unstored_by_a_killed_run_is_deleted_and_others_are_not(world):
+    iam = world.aws.client("iam", "100000000001")
+    stored = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]["AccessKeyId"]
+    # Someone else's second key, made without the collection's mark: never the collection's to delete.
+    foreign = iam.create_access_key(UserName="spinnakerManaging")["AccessKey"]["AccessKeyId"]
+    world.rerun_is_a_noop()
+    assert {k["AccessKeyId"] for k in iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"]} == {stored, foreign}
+    iam.delete_access_key(UserName="spinnakerManaging", AccessKeyId=foreign)
+    # A run killed after CreateAccessKey: the mark names the keys that existed, the new key is stored nowhere.
+    iam.tag_user(UserName="spinnakerManaging", Tags=[{"Key": "spinnaker.aws:pending-access-key", "Value": stored}])
+    unstored = iam.create_access_key(UserName="spinnakerManaging")["AccessKey"]["AccessKeyId"]
+    world.run()
+    keys = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in keys] == [stored] and unstored != stored
+    tags = {t["Key"] for t in iam.list_user_tags(UserName="spinnakerManaging")["Tags"]}
+    assert "spinnaker.aws:pending-access-key" not in tags and "managed-by" in tags
+    world.rerun_is_a_noop()
+
+
+def test_everything_the_collection_creates_carries_the_ownership_tag(world):
+    iam = world.aws.client("iam", "100000000001")
+    owned = {"Key": "managed-by", "Value": "spinnaker.aws"}
+    assert owned in iam.list_user_tags(UserName="spinnakerManaging")["Tags"]
+    assert owned in iam.get_policy(PolicyArn="arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy")["Policy"]["Tags"]
+    for account_id in ACCOUNTS.values():
+        account_iam = world.aws.client("iam", account_id)
+        for role in ("spinnakerManaged", "BaseIAMRole"):
+            assert owned in account_iam.list_role_tags(RoleName=role)["Tags"], (account_id, role)
+        assert owned in account_iam.get_instance_profile(InstanceProfileName="BaseIAMRole")["InstanceProfile"]["Tags"]
+    secret = world.aws.client("secretsmanager", "100000000001").describe_secret(SecretId="spinnaker/spinnakerManaging/access-key")
+    assert owned in secret["Tags"]
+
+
+def test_roles_of_the_first_release_are_adopted_when_nothing_on_them_is_foreign(world):
+    develop = world.aws.client("iam", ACCOUNTS["develop"])
+    staging = world.aws.client("iam", ACCOUNTS["staging"])
+    develop.untag_role(RoleName="spinnakerManaged", TagKeys=["managed-by"])
+    staging.untag_role(RoleName="spinnakerManaged", TagKeys=["managed-by"])
+    trust = staging.get_role(RoleName="spinnakerManaged")["Role"]["AssumeRolePolicyDocument"]
+    trust["Statement"].append(OTHER_TEAM)
+    staging.update_assume_role_policy(RoleName="spinnakerManaged", PolicyDocument=json.dumps(trust))
+    world.run()
+    assert {"Key": "managed-by", "Value": "spinnaker.aws"} in develop.list_role_tags(RoleName="spinnakerManaged")["Tags"]
+    assert staging.list_role_tags(RoleName="spinnakerManaged")["Tags"] == []  # a foreign statement: not adopted
+    world.rerun_is_a_noop()
