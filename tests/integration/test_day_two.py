@@ -41,10 +41,10 @@ class World:
     def write(self):
         return write_inventory(self.inventory, self.extra_managed, self.host_vars)
 
-    def run(self, extra_vars=None, args=(), check=True):
+    def run(self, extra_vars=None, args=(), check=True, playbook="site.yml"):
         self.write()
         variables = dict(NO_VERIFY, **(extra_vars or {}))
-        return run_playbook("site.yml", self.inventory, self.aws.endpoint, self.home, extra_vars=variables, args=args, check=check)
+        return run_playbook(playbook, self.inventory, self.aws.endpoint, self.home, extra_vars=variables, args=args, check=check)
 
     def rerun_is_a_noop(self, extra_vars=None, args=()):
         """Run again: every host reports changed=0 and the endpoint sees no write call."""
@@ -111,39 +111,42 @@ def test_managing_identity_user_to_instance_role_leaves_only_the_new_principal(w
     world.rerun_is_a_noop()
 
 
-def test_an_external_id_added_then_removed_keeps_trust_and_halconfig_in_agreement(world):
-    world.host_vars = {"develop": {"spinnaker_external_id": "spinnaker-develop-0b5e"}}
-    world.run()
-    assert_external_id_agrees(world, "develop", ACCOUNTS["develop"], "spinnaker-develop-0b5e")
-    world.rerun_is_a_noop()
-    world.host_vars = {}
-    world.run()
-    assert_external_id_agrees(world, "develop", ACCOUNTS["develop"], None)
-    world.rerun_is_a_noop()
-    assert_external_id_agrees(world, "staging", ACCOUNTS["staging"], None)
-
-
-def test_awx_injector_rendered_as_awx_renders_it_keeps_per_host_external_ids(world, tmp_path):
-    # AWX renders every injector of the credential type, whether its input was filled or not.
+def render_awx_injectors(path, **inputs):
+    """Write the extra variables AWX injects for the "Spinnaker Halyard" credential: AWX renders EVERY injector of
+    the credential type, whether its input was filled or not (empty inputs render as empty strings)."""
     from jinja2 import Template
 
     with open(os.path.join(ROOT, "docs", "awx", "credential_type_halyard.injectors.yml")) as handle:
         injectors = yaml.safe_load(handle)
-    inputs = {"hal_command": "hal", "halconfig_path": world.hal.config_path, "external_id": ""}
-    extra_vars = {k: Template(v).render(**inputs) for k, v in injectors["extra_vars"].items()}
-    path = tmp_path / "awx-extra-vars.json"
-    path.write_text(json.dumps(extra_vars))
+    path.write_text(json.dumps({k: Template(v).render(**inputs) for k, v in injectors["extra_vars"].items()}))
+    return ["-e", "@%s" % path]
+
+
+def test_external_id_changes_keep_trust_and_halconfig_in_agreement_and_the_awx_credential_never_overrides(world, tmp_path):
+    develop = ACCOUNTS["develop"]
+    world.host_vars = {"develop": {"spinnaker_external_id": "spinnaker-develop-0b5e"}}
+    world.run()
+    assert_external_id_agrees(world, "develop", develop, "spinnaker-develop-0b5e")
+    world.rerun_is_a_noop()
+
+    # The AWX credential with its external id left empty, rendered as AWX renders it: the per-host id stays.
+    awx = render_awx_injectors(tmp_path / "awx.json", hal_command="hal", halconfig_path=world.hal.config_path, external_id="")
+    world.run(args=awx)
+    assert_external_id_agrees(world, "develop", develop, "spinnaker-develop-0b5e")
+    world.rerun_is_a_noop(args=awx)
+
+    world.host_vars = {}
+    world.run()
+    assert_external_id_agrees(world, "develop", develop, None)
+    world.rerun_is_a_noop()
+
+    # A filled-in default applies to every host that sets none, never over a host's own id.
     world.host_vars = {"staging": {"spinnaker_external_id": "spinnaker-staging-4c1d"}}
-    world.run(args=["-e", "@%s" % path])
+    awx = render_awx_injectors(tmp_path / "awx.json", hal_command="hal", halconfig_path=world.hal.config_path,
+                               external_id="spinnaker-default-77aa")
+    world.run(args=awx)
     assert_external_id_agrees(world, "staging", ACCOUNTS["staging"], "spinnaker-staging-4c1d")
-    world.rerun_is_a_noop(args=["-e", "@%s" % path])
-    # A filled-in default applies to the hosts that set none, never over a host's own id.
-    inputs["external_id"] = "spinnaker-default-77aa"
-    extra_vars = {k: Template(v).render(**inputs) for k, v in injectors["extra_vars"].items()}
-    path.write_text(json.dumps(extra_vars))
-    world.run(args=["-e", "@%s" % path])
-    assert_external_id_agrees(world, "staging", ACCOUNTS["staging"], "spinnaker-staging-4c1d")
-    assert_external_id_agrees(world, "develop", ACCOUNTS["develop"], "spinnaker-default-77aa")
+    assert_external_id_agrees(world, "develop", develop, "spinnaker-default-77aa")
 
 
 def test_offboarding_removes_what_the_collection_owns_and_nothing_else(tmp_path):
@@ -158,8 +161,9 @@ def test_offboarding_removes_what_the_collection_owns_and_nothing_else(tmp_path)
         iam.update_assume_role_policy(RoleName="spinnakerManaged", PolicyDocument=json.dumps(trust))
         develop_before = iam_state(aws, ACCOUNTS["develop"])
 
-        world.host_vars = {"staging": {"spinnaker_account_state": "absent"}, "production": {"spinnaker_account_state": "absent"}}
-        world.run()
+        # staging through the offboarding playbook (the AWX survey's), production marked absent in the inventory.
+        world.host_vars = {"production": {"spinnaker_account_state": "absent"}}
+        world.run(extra_vars={"spinnaker_offboard_account_name": "staging"}, playbook="playbooks/offboard_account.yml")
         resources = [s for s in managing_policy(aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]["Resource"]
         assert sorted(resources) == ["arn:aws:iam::100000000001:role/spinnakerManaged", "arn:aws:iam::200000000002:role/spinnakerManaged"]
         assert "spinnakerManaged" not in iam_state(aws, ACCOUNTS["staging"])  # created by the collection: deleted
@@ -168,35 +172,36 @@ def test_offboarding_removes_what_the_collection_owns_and_nothing_else(tmp_path)
         assert production["trust"]["Statement"] == [OTHER_TEAM]
         assert sorted(world.hal_accounts()) == ["develop", "spinnakerManaging"]
         assert iam_state(aws, ACCOUNTS["develop"]) == develop_before
+        # As the playbook says: mark staging absent in the inventory afterwards; later runs change nothing.
+        world.host_vars["staging"] = {"spinnaker_account_state": "absent"}
         world.rerun_is_a_noop()
 
 
-def test_offboarding_the_managing_account_while_others_stay_is_refused(world):
-    world.host_vars = {"spinnakerManaging": {"spinnaker_account_state": "absent"}}
-    world.aws.clear()
-    rc, output = world.run(check=False)[:2]
-    assert rc != 0 and world.aws.calls == []
-    assert "spinnakerManaging: spinnaker_account_state is absent on the managing account while 2 other account(s) stay" in output
+def test_offboarding_the_managing_account_while_others_stay_is_refused(tmp_path):
+    with LocalAWS() as aws:
+        world = World(aws, tmp_path)
+        world.host_vars = {"spinnakerManaging": {"spinnaker_account_state": "absent"}}
+        rc, output = world.run(check=False)[:2]
+        assert rc != 0 and aws.calls == []
+        assert "spinnakerManaging: spinnaker_account_state is absent on the managing account while 2 other account(s) stay" in output
 
 
-def test_scope_wildcard_to_accounts_to_wildcard_leaves_exactly_the_new_scope(world):
+def test_scope_wildcard_to_accounts_to_wildcard_leaves_exactly_the_new_scope(tmp_path):
     wildcard = {"managing_account_assume_role_scope": "wildcard", "managing_account_organization_id": "o-exampleorgid"}
     listed = sorted("arn:aws:iam::%s:role/spinnakerManaged" % a for a in ACCOUNTS.values())
-
-    def assume_statement():
-        return [s for s in managing_policy(world.aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]
-
-    for scope in ("wildcard", "accounts", "wildcard"):
-        world.host_vars = {"spinnakerManaging": wildcard} if scope == "wildcard" else {}
-        world.run()
-        statement = assume_statement()
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        if scope == "wildcard":
-            assert resources == ["arn:aws:iam::*:role/spinnakerManaged"]
-            assert statement["Condition"] == {"StringEquals": {"aws:ResourceOrgID": "o-exampleorgid"}}
-        else:
-            assert sorted(resources) == listed and "Condition" not in statement
-        world.rerun_is_a_noop()
+    with LocalAWS() as aws:
+        world = World(aws, tmp_path)
+        for scope in ("wildcard", "accounts", "wildcard"):
+            world.host_vars = {"spinnakerManaging": wildcard} if scope == "wildcard" else {}
+            world.run()
+            statement = [s for s in managing_policy(aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            if scope == "wildcard":
+                assert resources == ["arn:aws:iam::*:role/spinnakerManaged"]
+                assert statement["Condition"] == {"StringEquals": {"aws:ResourceOrgID": "o-exampleorgid"}}
+            else:
+                assert sorted(resources) == listed and "Condition" not in statement
+            world.rerun_is_a_noop()
 
 
 def test_an_account_whose_iam_fails_is_kept_out_of_spinnaker_and_named(tmp_path):
@@ -215,40 +220,11 @@ def test_an_account_whose_iam_fails_is_kept_out_of_spinnaker_and_named(tmp_path)
         world.rerun_is_a_noop()
 
 
-def test_a_deploy_that_failed_is_applied_by_the_next_run(world):
-    world.hal.fail_once("deploy apply")
-    world.host_vars = {"develop": {"spinnaker_regions": ["us-east-1"]}}
-    rc = world.run(check=False)[0]
-    assert rc != 0
-    assert [r["name"] for r in world.hal_accounts()["develop"]["regions"]] == ["us-east-1"]
-    deploys = world.hal.invocations().count(["deploy", "apply"])
-    world.run()  # the config already matches: only the digest shows the change was never applied
-    assert world.hal.invocations().count(["deploy", "apply"]) == deploys + 1
-    world.rerun_is_a_noop()
-
-
-def test_a_key_left_unstored_by_a_killed_run_is_deleted_and_others_are_not(world):
-    iam = world.aws.client("iam", "100000000001")
-    stored = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]["AccessKeyId"]
-    # Someone else's second key, made without the collection's mark: never the collection's to delete.
-    foreign = iam.create_access_key(UserName="spinnakerManaging")["AccessKey"]["AccessKeyId"]
-    world.rerun_is_a_noop()
-    assert {k["AccessKeyId"] for k in iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"]} == {stored, foreign}
-    iam.delete_access_key(UserName="spinnakerManaging", AccessKeyId=foreign)
-    # A run killed after CreateAccessKey: the mark names the keys that existed, the new key is stored nowhere.
-    iam.tag_user(UserName="spinnakerManaging", Tags=[{"Key": "spinnaker.aws:pending-access-key", "Value": stored}])
-    unstored = iam.create_access_key(UserName="spinnakerManaging")["AccessKey"]["AccessKeyId"]
-    world.run()
-    keys = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"]
-    assert [k["AccessKeyId"] for k in keys] == [stored] and unstored != stored
-    tags = {t["Key"] for t in iam.list_user_tags(UserName="spinnakerManaging")["Tags"]}
-    assert "spinnaker.aws:pending-access-key" not in tags and "managed-by" in tags
-    world.rerun_is_a_noop()
-
-
-def test_everything_the_collection_creates_carries_the_ownership_tag(world):
-    iam = world.aws.client("iam", "100000000001")
+def test_ownership_tags_adoption_an_unstored_key_and_a_failed_deploy(world):
+    """One converged world, four day-two events in turn (each a run and a no-op re-run)."""
     owned = {"Key": "managed-by", "Value": "spinnaker.aws"}
+    iam = world.aws.client("iam", "100000000001")
+    # 1. Everything the collection created carries the ownership tag.
     assert owned in iam.list_user_tags(UserName="spinnakerManaging")["Tags"]
     assert owned in iam.get_policy(PolicyArn="arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy")["Policy"]["Tags"]
     for account_id in ACCOUNTS.values():
@@ -259,8 +235,7 @@ def test_everything_the_collection_creates_carries_the_ownership_tag(world):
     secret = world.aws.client("secretsmanager", "100000000001").describe_secret(SecretId="spinnaker/spinnakerManaging/access-key")
     assert owned in secret["Tags"]
 
-
-def test_roles_of_the_first_release_are_adopted_when_nothing_on_them_is_foreign(world):
+    # 2. Roles of the first release (untagged) are adopted only when nothing on them is foreign.
     develop = world.aws.client("iam", ACCOUNTS["develop"])
     staging = world.aws.client("iam", ACCOUNTS["staging"])
     develop.untag_role(RoleName="spinnakerManaged", TagKeys=["managed-by"])
@@ -269,6 +244,32 @@ def test_roles_of_the_first_release_are_adopted_when_nothing_on_them_is_foreign(
     trust["Statement"].append(OTHER_TEAM)
     staging.update_assume_role_policy(RoleName="spinnakerManaged", PolicyDocument=json.dumps(trust))
     world.run()
-    assert {"Key": "managed-by", "Value": "spinnaker.aws"} in develop.list_role_tags(RoleName="spinnakerManaged")["Tags"]
+    assert owned in develop.list_role_tags(RoleName="spinnakerManaged")["Tags"]
     assert staging.list_role_tags(RoleName="spinnakerManaged")["Tags"] == []  # a foreign statement: not adopted
+    world.rerun_is_a_noop()
+
+    # 3. A key a killed run created and never stored is deleted; a key the collection did not create is kept.
+    stored = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]["AccessKeyId"]
+    foreign = iam.create_access_key(UserName="spinnakerManaging")["AccessKey"]["AccessKeyId"]
+    world.rerun_is_a_noop()
+    assert {k["AccessKeyId"] for k in iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"]} == {stored, foreign}
+    iam.delete_access_key(UserName="spinnakerManaging", AccessKeyId=foreign)
+    # The killed run had marked the user with the keys that existed, then created a key it never stored.
+    iam.tag_user(UserName="spinnakerManaging", Tags=[{"Key": "spinnaker.aws:pending-access-key", "Value": stored}])
+    unstored = iam.create_access_key(UserName="spinnakerManaging")["AccessKey"]["AccessKeyId"]
+    world.run()
+    keys = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in keys] == [stored] and unstored != stored
+    tags = {t["Key"] for t in iam.list_user_tags(UserName="spinnakerManaging")["Tags"]}
+    assert "spinnaker.aws:pending-access-key" not in tags and "managed-by" in tags
+    world.rerun_is_a_noop()
+
+    # 4. A config change whose deploy failed is deployed by the next run, though the config then already matches.
+    world.hal.fail_once("deploy apply")
+    world.host_vars = {"develop": {"spinnaker_regions": ["us-east-1"]}}
+    assert world.run(check=False)[0] != 0
+    assert [r["name"] for r in world.hal_accounts()["develop"]["regions"]] == ["us-east-1"]
+    deploys = world.hal.invocations().count(["deploy", "apply"])
+    world.run()
+    assert world.hal.invocations().count(["deploy", "apply"]) == deploys + 1
     world.rerun_is_a_noop()

@@ -186,3 +186,47 @@ def test_accounts_list_is_validated_whole_before_any_hal_call(hal):
     result = run_module(halyard_aws_account.main, {"accounts": accounts})
     assert result["failed"] and result["field"] == "account_id" and "accounts[staging]" in result["msg"]
     assert hal.invocations() == []
+
+
+def test_an_empty_external_id_deletes_and_re_adds_the_account_keeping_its_other_fields(hal):
+    run_account({"external_id": "spinnaker-develop-1", "default_key_pair": "dev-keypair"})
+    result = run_account({"external_id": ""})
+    assert result["changed"] and "externalId" in result["changed_fields"]
+    assert hal.invocations()[-2:] == [
+        ["config", "provider", "aws", "account", "delete", "develop"],
+        ["config", "provider", "aws", "account", "add", "develop", "--account-id", "200000000002", "--assume-role",
+         "role/spinnakerManaged", "--environment", "dev", "--default-key-pair", "dev-keypair", "--regions", "us-east-1", "us-west-2"],
+    ]
+    account = hal.aws()["accounts"][0]
+    assert "externalId" not in account or account["externalId"] in (None, "")
+    assert account["defaultKeyPair"] == "dev-keypair"
+    assert not run_account({"external_id": ""})["changed"]
+
+
+def test_accounts_not_listed_are_reported_and_pruned_only_when_asked(hal):
+    run_account({"name": "legacy", "account_id": "900000000009"})
+    listed = [{"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"]}]
+    result = run_module(halyard_aws_account.main, {"accounts": listed})
+    assert result["unlisted"] == ["legacy"]
+    assert sorted(a["name"] for a in hal.aws()["accounts"]) == ["develop", "legacy"]
+    result = run_module(halyard_aws_account.main, {"accounts": listed, "prune_unlisted": True})
+    assert result["changed"] and [a["name"] for a in hal.aws()["accounts"]] == ["develop"]
+
+
+def test_deploy_with_a_digest_applies_only_a_config_it_has_not_applied(hal, tmp_path):
+    digest = str(tmp_path / "state" / "applied.sha256")
+    run_account({})
+    first = run_module(halyard_deploy.main, {"applied_digest_path": digest})
+    assert first["changed"] and first["applied_digest"] is None
+    second = run_module(halyard_deploy.main, {"applied_digest_path": digest})
+    assert not second["changed"] and second["commands"] == [] and second["digest"] == first["digest"]
+    run_account({"regions": ["us-east-1"]})
+    hal.fail_once("deploy apply")
+    failed = run_module(halyard_deploy.main, {"applied_digest_path": digest})
+    assert failed["failed"]
+    assert failed["applied_digest"] == first["digest"]
+    with open(digest) as handle:
+        assert handle.read().strip() == first["digest"]  # a failed deploy records nothing
+    third = run_module(halyard_deploy.main, {"applied_digest_path": digest})
+    assert third["changed"] and third["digest"] != first["digest"]
+    assert hal.invocations().count(["deploy", "apply"]) == 3
