@@ -44,13 +44,14 @@ _value:
   elements: str
 """
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import inventory_errors as _inventory_errors
 
 
 def inventory_errors(hostvars, groups):
     """Build the account list from ``hostvars`` and ``groups`` and validate it (see module_utils.inventory)."""
     managing = list(groups.get("spinnaker_managing", []))
-    hosts = list(dict.fromkeys(list(groups.get("spinnaker_managed", [])) + managing))
+    hosts = account_hosts(groups)
     accounts = []
     for host in hosts:
         variables = hostvars[host]

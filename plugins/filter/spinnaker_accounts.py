@@ -53,17 +53,13 @@ _value:
     iam_ok: {description: False when the account's IAM failed in this run., type: bool}
 """
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_model
 
 HOST_VARIABLES = (
     "aws_account_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_environment", "spinnaker_external_id",
     "spinnaker_default_external_id", "spinnaker_account_state", "spinnaker_iam_started", "spinnaker_iam_converged",
 )
-
-
-def account_hosts(groups):
-    """The hosts that stand for AWS accounts: spinnaker_managed, then the managing host, each once."""
-    return list(dict.fromkeys(list(groups.get("spinnaker_managed", [])) + list(groups.get("spinnaker_managing", []))))
 
 
 def spinnaker_accounts(hostvars, groups, iam_checked=True):

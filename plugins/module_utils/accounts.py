@@ -26,6 +26,12 @@ Rules (one place for each):
 ACCOUNT_STATES = ("present", "absent")
 
 
+def account_hosts(groups):
+    """The inventory hosts that stand for AWS accounts, from Ansible's ``groups``: ``spinnaker_managed``, then the
+    managing host (``spinnaker_managing``), each once, in that order."""
+    return list(dict.fromkeys(list(groups.get("spinnaker_managed", [])) + list(groups.get("spinnaker_managing", []))))
+
+
 def effective_external_id(host_value, default_value=None):
     """The external id an account uses: ``host_value`` when it is set (``""`` meaning none), else
     ``default_value``; returns a non-empty string or ``None``."""
