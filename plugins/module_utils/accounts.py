@@ -90,4 +90,3 @@ def halyard_accounts(accounts, assume_role):
                 "environment": account["environment"],
             })
     return result
-

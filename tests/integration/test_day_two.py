@@ -11,7 +11,6 @@ import yaml
 
 from tests.halyard.emulator import Emulator
 from tests.integration.test_site import ACCOUNTS
-from tests.integration.test_site import MANAGING_USER
 from tests.integration.test_site import OTHER_TEAM
 from tests.integration.test_site import iam_state
 from tests.integration.test_site import managing_policy
@@ -273,3 +272,26 @@ def test_ownership_tags_adoption_an_unstored_key_and_a_failed_deploy(world):
     world.run()
     assert world.hal.invocations().count(["deploy", "apply"]) == deploys + 1
     world.rerun_is_a_noop()
+
+
+def test_unlisted_accounts_are_reported_as_drift_and_removed_only_when_asked(tmp_path):
+    with LocalAWS() as aws:
+        world = World(aws, tmp_path)
+        world.extra_managed = {"production": "400000000004"}
+        world.run()
+        world.extra_managed = {}  # production leaves the inventory without being marked absent
+        arn = "arn:aws:iam::400000000004:role/spinnakerManaged"
+
+        def assume_resources():
+            return [s for s in managing_policy(aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]["Resource"]
+
+        output = world.run(extra_vars={"spinnaker_verify": "true"})[1]
+        flat = " ".join(output.split())
+        assert "Not in the inventory: account 400000000004 in the managing policy; Spinnaker account production" in flat
+        assert arn in assume_resources() and "production" in world.hal_accounts()
+        assert "spinnakerManaged" in iam_state(aws, "400000000004")
+
+        world.run(extra_vars={"spinnaker_prune_unlisted_accounts": "true"})
+        assert arn not in assume_resources() and "production" not in world.hal_accounts()
+        assert "spinnakerManaged" in iam_state(aws, "400000000004")  # an account the run cannot see is not touched
+        world.rerun_is_a_noop(extra_vars={"spinnaker_prune_unlisted_accounts": "true"})
