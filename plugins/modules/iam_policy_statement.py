@@ -280,7 +280,7 @@ def statement_specs(params):
         specs = params["statements"]
         field = "statements"
     elif params["sid"]:
-        specs = [dict((k, params[k]) for k in STATEMENT_KEYS)]
+        specs = [dict((k, params.get(k, [])) for k in STATEMENT_KEYS)]  # remove_resources: statements only
         field = ""
     else:
         raise PolicyError("Give sid (with actions and resources) or statements.", "sid")
