@@ -71,7 +71,9 @@ class LocalAWS:
         from urllib.request import Request
         from urllib.request import urlopen
 
-        urlopen(Request(self.endpoint + "/moto-api/reset", method="POST"), timeout=30).read()
+        # A reset walks every backend of every account the process has seen (an organization of test accounts, each
+        # IAM with ~1,100 managed policies): late in a test session it takes well over 30 s.
+        urlopen(Request(self.endpoint + "/moto-api/reset", method="POST"), timeout=600).read()
         self.clear()
 
     def stop(self):
