@@ -437,7 +437,6 @@ def main():
         deleting = params["state"] == "absent" and params["delete_role"]
         result, size, size_limit = merged_trust(client, params, role_name, before, partition, allow_empty=deleting)
         output.update(result, size=size, size_limit=size_limit)
-        output["other_principals"] = other_principals(result["policy"], params["sid"], validate_params(params, partition)[0])
 
         if deleting:
             delete_if_unused(module, client, role, result, output)
@@ -534,6 +533,7 @@ def delete_if_unused(module, client, role, result, output):
 
 def merged_trust(client, params, role_name, before, partition, allow_empty=False):
     """Merge the options into ``before`` and check the result; returns ``(merge result, size, size limit)``.
+    The merge result also carries ``other_principals`` (what an exclusive merge would remove).
     ``allow_empty``: an emptied trust policy is the caller's to handle (the role is about to be deleted)."""
     principals, condition = validate_params(params, partition)
     result = merge_trust_policy(
@@ -547,6 +547,7 @@ def merged_trust(client, params, role_name, before, partition, allow_empty=False
         prune_orphaned_principals=params["prune_orphaned_principals"],
     )
     policy = result["policy"]
+    result["other_principals"] = other_principals(policy, params["sid"], principals)
     if not policy["Statement"] and allow_empty:
         return result, 0, TRUST_POLICY_DEFAULT_QUOTA
     if not policy["Statement"]:
