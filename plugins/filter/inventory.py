@@ -10,11 +10,18 @@ short_description: List what is wrong with a spinnaker.aws inventory
 description:
   - Checks the hosts of C(spinnaker_managing) and C(spinnaker_managed) before any AWS call, and returns one message
     per problem, naming the host, the variable and the fix. An empty list means the inventory is usable.
-  - "Checked: C(aws_account_id) is a 12-digit string; no account id or C(spinnaker_account_name) is used twice;
-    C(spinnaker_regions) lists AWS regions; C(spinnaker_account_state) is present or absent, and the managing
-    account is not offboarded while other accounts stay; exactly one host in C(spinnaker_managing) (or none, in a run over part
-    of the accounts that sets C(spinnaker_managing_principal_arn)); the managing host's
-    C(managing_account_identity) is known and, for irsa and existing, has its settings."
+  - "Checked: C(aws_account_id) is a 12-digit string; no account id or Spinnaker account name is used twice;
+    Spinnaker account names (C(spinnaker_account_name), else the host name) hold only letters, digits, C(-), C(_)
+    and C(.); C(spinnaker_regions) lists regions of the account's partition (C(spinnaker_partition), default
+    C(aws)) in botocore's endpoint data, or in C(spinnaker_extra_regions); C(spinnaker_external_id) and
+    C(spinnaker_default_external_id) follow STS's rule for an external id; C(aws_bootstrap_role_arn) is an IAM
+    role ARN in the host's partition and in the host's C(aws_account_id); C(spinnaker_account_state) is present
+    or absent, and the managing account is not offboarded while other accounts stay."
+  - "Also: exactly one host in C(spinnaker_managing) (or none, in a run over part of the accounts that sets
+    C(spinnaker_managing_principal_arn)); the managing host's C(managing_account_identity) is known and, for irsa
+    and existing, has its settings, an existing principal being in the managing account; the wildcard scope is
+    bound to an organization unless C(managing_account_allow_unbound_wildcard) is true; and the registration group
+    holds exactly one host when the run registers accounts with Spinnaker."
 author:
   - spinnaker.aws contributors (@spinnaker-aws)
 options:
@@ -26,6 +33,12 @@ options:
     description: C(groups).
     type: dict
     required: true
+  registration_group:
+    description:
+      - The group the run's Spinnaker registration play runs on (C(halyard)), which must then hold exactly one host.
+      - Empty when the run registers nothing (C(spinnaker_halyard_enabled=false)).
+    type: str
+    default: ""
 """
 
 EXAMPLES = r"""
@@ -34,7 +47,7 @@ EXAMPLES = r"""
     that: errors | length == 0
     fail_msg: "{{ errors | join(' ') }}"
   vars:
-    errors: "{{ hostvars | spinnaker.aws.inventory_errors(groups) }}"
+    errors: "{{ hostvars | spinnaker.aws.inventory_errors(groups, registration_group='halyard') }}"
 """
 
 RETURN = r"""
@@ -48,24 +61,24 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import acco
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import inventory_errors as _inventory_errors
 
 
-def inventory_errors(hostvars, groups):
+ACCOUNT_VARIABLES = (
+    "aws_account_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_extra_regions", "spinnaker_partition",
+    "spinnaker_account_state", "spinnaker_external_id", "spinnaker_default_external_id", "aws_bootstrap_role_arn",
+)
+MANAGING_SETTINGS = ("managing_account_assume_role_scope", "managing_account_organization_id", "managing_account_allow_unbound_wildcard")
+
+
+def inventory_errors(hostvars, groups, registration_group=""):
     """Build the account list from ``hostvars`` and ``groups`` and validate it (see module_utils.inventory)."""
     managing = list(groups.get("spinnaker_managing", []))
     hosts = account_hosts(groups)
     accounts = []
     for host in hosts:
         variables = hostvars[host]
-        accounts.append(
-            dict(
-                host=host,
-                aws_account_id=variables.get("aws_account_id"),
-                spinnaker_account_name=variables.get("spinnaker_account_name"),
-                spinnaker_regions=variables.get("spinnaker_regions"),
-                spinnaker_account_state=variables.get("spinnaker_account_state"),
-            )
-        )
+        accounts.append(dict(((name, variables.get(name)) for name in ACCOUNT_VARIABLES), host=host))
     settings = hostvars[managing[0]] if len(managing) == 1 else {}
     first = hostvars[hosts[0]] if hosts else {}
+    registration = (registration_group, list(groups.get(registration_group, []))) if registration_group else None
     return _inventory_errors(
         accounts,
         managing,
@@ -74,6 +87,8 @@ def inventory_errors(hostvars, groups):
         irsa_issuer=settings.get("managing_account_irsa_issuer", ""),
         existing_arn=settings.get("managing_account_existing_arn", ""),
         managing_principal_arn=first.get("spinnaker_managing_principal_arn"),
+        managing_settings=dict((name, settings.get(name)) for name in MANAGING_SETTINGS),
+        registration=registration,
     )
 
 

@@ -3,27 +3,115 @@
 # Copyright (c) 2026 spinnaker.aws contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Validation of the inventory the main job runs over (pure: plain data in, messages out)."""
+"""Validation of the inventory the main job runs over (pure: plain data in, messages out).
 
-import re
+Every check here runs before any AWS call, so that bad input changes nothing anywhere. The rules and their
+sources are in docs/identifiers.md.
+"""
 
-ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
-REGION_RE = re.compile(r"^(?:[a-z]{2}|us-gov|us-iso[a-z]?|eu-isoe?)-[a-z]+-\d{1,2}$")
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_account_id
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_external_id
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_spinnaker_account_name
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_regions
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import parse_iam_arn
+
 IDENTITY_MODES = ("user", "instance_role", "irsa", "existing")
+ASSUME_ROLE_SCOPES = ("accounts", "wildcard")
+
+
+def _external_id_error(host, variable, value):
+    """The message for an external id outside STS's rule, naming the inventory variable (never the value: it is
+    not a secret, but it may be long)."""
+    if value is None or value == "":
+        return None
+    if is_external_id(value):
+        return None
+    what = "%d characters" % len(value) if isinstance(value, str) else "a %s" % type(value).__name__
+    return (
+        "%s: %s must be 2 to 1,224 characters of letters, digits and _+=,.@:/- (no spaces), as STS requires of an "
+        "external id; got %s. Fix the value on both sides (it is not a secret)." % (host, variable, what)
+    )
+
+
+def _account_errors(account, regions_of):
+    """The problems of one account host (see ``inventory_errors``)."""
+    errors = []
+    host = account["host"]
+    account_id = account.get("aws_account_id")
+    partition = account.get("spinnaker_partition") or "aws"
+    if not is_account_id(account_id):
+        errors.append(
+            "%s: aws_account_id must be a quoted 12-digit string, got %r. Write aws_account_id: \"012345678901\" "
+            "(unquoted, YAML drops leading zeros)." % (host, account_id)
+        )
+    name = account.get("spinnaker_account_name") or host
+    if not is_spinnaker_account_name(name):
+        errors.append(
+            "%s: the Spinnaker account name %r (%s) may hold only letters, digits, '-', '_' and '.': it travels in "
+            "URLs and Fiat permissions. Set spinnaker_account_name to such a name." % (
+                host, name, "spinnaker_account_name" if account.get("spinnaker_account_name") else "the inventory host name")
+        )
+    state = account.get("spinnaker_account_state") or "present"
+    if state not in ("present", "absent"):
+        errors.append("%s: spinnaker_account_state must be present or absent (offboard the account), got %r." % (host, state))
+    regions = account.get("spinnaker_regions")
+    if not regions or not isinstance(regions, (list, tuple)):
+        errors.append("%s: spinnaker_regions must list at least one AWS region, e.g. [us-east-1]." % host)
+    else:
+        known = set(regions_of(partition)) | set(account.get("spinnaker_extra_regions") or [])
+        bad = [r for r in regions if not isinstance(r, str) or r not in known]
+        if bad:
+            errors.append(
+                "%s: spinnaker_regions has %s, not region names of the %s partition (botocore's endpoint data). Write one "
+                "region per item, e.g. us-west-2; for a region newer than the installed botocore, upgrade botocore or "
+                "list it in spinnaker_extra_regions." % (host, bad, partition)
+            )
+    for variable in ("spinnaker_external_id", "spinnaker_default_external_id"):
+        message = _external_id_error(host, variable, account.get(variable))
+        if message:
+            errors.append(message)
+    bootstrap = account.get("aws_bootstrap_role_arn")
+    if bootstrap:
+        details = parse_iam_arn(bootstrap, ("role",))
+        if details is None:
+            errors.append(
+                "%s: aws_bootstrap_role_arn %r is not an IAM role ARN; write arn:%s:iam::%s:role/NAME."
+                % (host, bootstrap, partition, account_id if is_account_id(account_id) else "ACCOUNT_ID")
+            )
+        elif details["partition"] != partition:
+            errors.append(
+                "%s: aws_bootstrap_role_arn is in the %s partition, the account in %s (spinnaker_partition). Fix the ARN, "
+                "or set spinnaker_partition." % (host, details["partition"], partition)
+            )
+        elif is_account_id(account_id) and details["account_id"] != account_id:
+            errors.append(
+                "%s: aws_bootstrap_role_arn is in account %s, but aws_account_id is %s: the run would write this host's "
+                "IAM into another account. Point aws_bootstrap_role_arn at a role in %s, or fix aws_account_id."
+                % (host, details["account_id"], account_id, account_id)
+            )
+    return errors
 
 
 def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_arn="", irsa_issuer="", existing_arn="",
-                     managing_principal_arn=None):
+                     managing_principal_arn=None, managing_settings=None, registration=None, regions_of=known_regions):
     """Return the list of problems with the inventory, each naming the host, the variable and the fix.
 
-    ``accounts``: one dict per AWS account host with ``host``, ``aws_account_id``, ``spinnaker_account_name``,
-    ``spinnaker_regions`` and ``spinnaker_account_state`` (``None`` when unset). ``managing_hosts``: the hosts of ``spinnaker_managing``.
+    ``accounts``: one dict per AWS account host with ``host`` and the host's ``aws_account_id``,
+    ``spinnaker_account_name``, ``spinnaker_regions``, ``spinnaker_extra_regions``, ``spinnaker_partition``,
+    ``spinnaker_account_state``, ``spinnaker_external_id``, ``spinnaker_default_external_id`` and
+    ``aws_bootstrap_role_arn`` (each ``None`` when unset). ``managing_hosts``: the hosts of ``spinnaker_managing``.
     ``identity`` and the ``irsa_*``/``existing_arn`` values are the managing account's settings.
     ``managing_principal_arn`` (``spinnaker_managing_principal_arn``) lets a run that does not hold the managing
     host (an AWX job slice) go on: it is then the principal every managed role trusts.
+    ``managing_settings``: the managing host's ``managing_account_assume_role_scope``,
+    ``managing_account_organization_id`` and ``managing_account_allow_unbound_wildcard``.
+    ``registration``: ``None`` when this run registers nothing with Spinnaker, else ``(group, hosts)``: the group
+    the registration play runs on and its hosts, which must be exactly one.
+    ``regions_of``: ``partition -> region names`` (botocore's endpoint data by default).
     """
     errors = []
-    if managing_principal_arn and not re.match(r"^arn:[\w-]+:iam::\d{12}:(role|user)/.+$", managing_principal_arn):
+    managing_settings = managing_settings or {}
+    if managing_principal_arn and parse_iam_arn(managing_principal_arn) is None:
         errors.append("spinnaker_managing_principal_arn must be the ARN of an IAM user or role, got %r." % managing_principal_arn)
     if len(managing_hosts) > 1 or (not managing_hosts and not managing_principal_arn):
         errors.append(
@@ -34,27 +122,10 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
     ids = {}
     names = {}
     for account in accounts:
-        host = account["host"]
-        account_id = account.get("aws_account_id")
-        if account_id is None or not ACCOUNT_ID_RE.match(str(account_id)):
-            errors.append(
-                "%s: aws_account_id must be a quoted 12-digit string, got %r. Write aws_account_id: \"012345678901\" "
-                "(unquoted, YAML drops leading zeros)." % (host, account_id)
-            )
-        else:
-            ids.setdefault(str(account_id), []).append(host)
-        name = account.get("spinnaker_account_name") or host
-        names.setdefault(name, []).append(host)
-        state = account.get("spinnaker_account_state") or "present"
-        if state not in ("present", "absent"):
-            errors.append("%s: spinnaker_account_state must be present or absent (offboard the account), got %r." % (host, state))
-        regions = account.get("spinnaker_regions")
-        if not regions or not isinstance(regions, (list, tuple)):
-            errors.append("%s: spinnaker_regions must list at least one AWS region, e.g. [us-east-1]." % host)
-        else:
-            bad = [r for r in regions if not isinstance(r, str) or not REGION_RE.match(r)]
-            if bad:
-                errors.append("%s: spinnaker_regions has %s, not AWS region names; write one region per item, e.g. us-west-2." % (host, bad))
+        errors.extend(_account_errors(account, regions_of))
+        if is_account_id(account.get("aws_account_id")):
+            ids.setdefault(account["aws_account_id"], []).append(account["host"])
+        names.setdefault(account.get("spinnaker_account_name") or account["host"], []).append(account["host"])
     for account_id, hosts in sorted(ids.items()):
         if len(hosts) > 1:
             errors.append("aws_account_id %s is set on %s; each inventory host stands for one AWS account." % (account_id, ", ".join(hosts)))
@@ -70,13 +141,56 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
                 "Spinnaker runs from the managing account: offboard the others first, or move the managing account "
                 "(another host in spinnaker_managing)." % (host, len(staying), ", ".join(staying[:5]) + (", ..." if len(staying) > 5 else ""))
             )
+    errors.extend(_managing_errors(accounts, managing_hosts, identity, irsa_provider_arn, irsa_issuer, existing_arn, managing_settings))
+    if registration is not None:
+        group, hosts = registration
+        if len(hosts) != 1:
+            errors.append(
+                "The %s group must hold exactly one host (where Spinnaker's config is written); it holds %d%s. Add the "
+                "host to the inventory's %s group, or turn registration off for this run (spinnaker_halyard_enabled: false)."
+                % (group, len(hosts), ": " + ", ".join(hosts) if hosts else "", group)
+            )
+    return errors
+
+
+def _managing_errors(accounts, managing_hosts, identity, irsa_provider_arn, irsa_issuer, existing_arn, settings):
+    """The problems of the managing account's settings (see ``inventory_errors``)."""
+    errors = []
+    host = managing_hosts[0] if len(managing_hosts) == 1 else "spinnaker_managing"
+    managing_id = next((a.get("aws_account_id") for a in accounts if a["host"] == host), None)
     if identity not in IDENTITY_MODES:
-        errors.append("managing_account_identity must be one of %s, got %r." % (", ".join(IDENTITY_MODES), identity))
+        errors.append("%s: managing_account_identity must be one of %s, got %r." % (host, ", ".join(IDENTITY_MODES), identity))
     if identity == "irsa" and not (irsa_provider_arn and irsa_issuer):
         errors.append(
-            "managing_account_identity is irsa but managing_account_irsa_provider_arn and managing_account_irsa_issuer "
-            "are not both set: give the EKS cluster's OIDC provider ARN and its issuer (without https://)."
+            "%s: managing_account_identity is irsa but managing_account_irsa_provider_arn and managing_account_irsa_issuer "
+            "are not both set: give the EKS cluster's OIDC provider ARN and its issuer (without https://)." % host
         )
-    if identity == "existing" and not re.match(r"^arn:[\w-]+:iam::\d{12}:(role|user)/.+$", existing_arn or ""):
-        errors.append("managing_account_identity is existing: set managing_account_existing_arn to the role or user ARN Spinnaker runs as.")
+    if identity == "existing":
+        details = parse_iam_arn(existing_arn or "")
+        if details is None:
+            errors.append("%s: managing_account_identity is existing: set managing_account_existing_arn to the role or user ARN Spinnaker runs as." % host)
+        elif is_account_id(managing_id) and details["account_id"] != managing_id:
+            errors.append(
+                "%s: managing_account_existing_arn is in account %s, not the managing account %s: the managing policy "
+                "can only be attached to a principal of the managing account. Give a role or user of %s, or make %s "
+                "the managing account." % (host, details["account_id"], managing_id, managing_id, details["account_id"])
+            )
+    scope = settings.get("managing_account_assume_role_scope") or "accounts"
+    if scope not in ASSUME_ROLE_SCOPES:
+        errors.append("%s: managing_account_assume_role_scope must be accounts or wildcard, got %r." % (host, scope))
+    if (scope == "wildcard" and not settings.get("managing_account_organization_id")
+            and not _true(settings.get("managing_account_allow_unbound_wildcard"))):
+        errors.append(
+            "%s: managing_account_assume_role_scope is wildcard but managing_account_organization_id is not set: "
+            "Spinnaker could assume spinnakerManaged in any AWS account. Set managing_account_organization_id "
+            "(o-...) to bind the wildcard to your organization, or set managing_account_allow_unbound_wildcard: true "
+            "to accept that." % host
+        )
     return errors
+
+
+def _true(value):
+    """Ansible's truthiness of an inventory value (``true``, ``"yes"``, ``1``...)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
+    return bool(value)

@@ -720,3 +720,97 @@ def count_principals(document):
 def count_resources(document):
     """Return the number of resource values in ``document`` (for size messages)."""
     return sum(len(_as_list(s.get("Resource"))) for s in parse_policy(document)["Statement"])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Statement ownership: which statements of a shared trust policy the collection wrote
+# --------------------------------------------------------------------------------------------------------------
+
+# The role tag that records the Sids of the trust statements the collection wrote, space-separated and sorted
+# (IAM tag values allow letters, digits, spaces and _.:/=+-@, up to 256 characters; a Sid is [A-Za-z0-9]).
+OWNED_STATEMENTS_TAG_KEY = "spinnaker.aws:owned-statements"
+
+
+def owned_sids(tags):
+    """The Sids recorded in a role's tags (IAM's list form or a dict); ``None`` when the tag is absent (the role
+    predates the record: the rule for earlier releases applies, see ``statement_ownership``)."""
+    if isinstance(tags, list):
+        tags = dict((t["Key"], t["Value"]) for t in tags)
+    value = (tags or {}).get(OWNED_STATEMENTS_TAG_KEY)
+    return None if value is None else set(value.split())
+
+
+def owned_sids_value(sids):
+    """The tag value for a set of Sids (``""`` for none)."""
+    return " ".join(sorted(sids))
+
+
+def _principal_accounts(values):
+    """The account ids of AWS principal values (ARNs or account ids); ``None`` for a value without one (``*``)."""
+    accounts = set()
+    for value in values:
+        text = _scalar_text(value)
+        arn = PRINCIPAL_ARN_RE.match(text)
+        root = ROOT_ARN_RE.match(text)
+        if arn:
+            accounts.add(arn.group(3))
+        elif root:
+            accounts.add(root.group(1))
+        elif ACCOUNT_ID_RE.match(text):
+            accounts.add(text)
+        else:
+            accounts.add(None)
+    return accounts
+
+
+def statement_ownership(document, sid, recorded, principals, adopt_statement=False):
+    """Decide whether the statement ``sid`` of the trust policy ``document`` is the collection's to change.
+
+    ``recorded``: the Sids the role's ``spinnaker.aws:owned-statements`` tag lists (``owned_sids``), ``None`` when
+    the role has no such tag. ``principals``: the principals the caller wants in the statement (IAM form, e.g.
+    ``{"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging"]}``). ``adopt_statement``: take over a statement
+    the collection did not write (the operator's explicit choice).
+
+    Returns one of:
+
+    * ``"new"``: there is no such statement; writing it makes it the collection's.
+    * ``"owned"``: the tag records it.
+    * ``"adopted"``: not recorded, taken over because ``adopt_statement`` is true.
+    * ``"earlier"``: the role has no record at all and the statement looks like one an earlier release wrote: each
+      AWS principal is in an account of a wanted AWS principal (the managing account), each other principal is a
+      wanted one. It is recorded from now on.
+    * ``"foreign"``: anything else, e.g. another team's (or another Spinnaker's) statement that happens to use the
+      same Sid. It must not be merged into, rewritten or removed.
+
+    A Sid is only a name: IAM does not reserve Sids, so a statement is proven ours by the record the collection
+    keeps when it writes one, not by its Sid (IAM User Guide, "IAM JSON policy elements: Sid").
+    """
+    statement = next((s for s in parse_policy(document)["Statement"] if s.get("Sid") == sid), None) if document and sid else None
+    if statement is None:
+        return "new"
+    if recorded is not None and sid in recorded:
+        return "owned"
+    if adopt_statement:
+        return "adopted"
+    if recorded is None:
+        have = _principal_dict(statement)
+        wanted_accounts = _principal_accounts(principals.get("AWS", []))
+        ours = bool(have) and all(
+            (_principal_accounts(values) <= wanted_accounts and None not in wanted_accounts) if kind == "AWS"
+            else set(principal_key(kind, v) for v in values) <= set(principal_key(kind, v) for v in principals.get(kind, []))
+            for kind, values in have.items()
+        )
+        if ours and "NotPrincipal" not in statement and statement.get("Effect") == "Allow":
+            return "earlier"
+    return "foreign"
+
+
+def describe_statement(document, sid):
+    """A one-line description of the statement ``sid`` (its principals and condition keys) for messages."""
+    statement = next((s for s in parse_policy(document)["Statement"] if s.get("Sid") == sid), None)
+    if statement is None:
+        return "(none)"
+    principals = ", ".join("%s %s" % (kind, v) for kind, values in sorted(_principal_dict(statement).items()) for v in values)
+    keys = sorted(set(k for block in canonical_condition(statement.get("Condition")).values() for k in block))
+    return "%s trusting %s%s" % (statement.get("Effect", "?"), principals or "nobody",
+                                 (" with a condition on %s" % ", ".join(keys)) if keys else "")

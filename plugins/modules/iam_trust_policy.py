@@ -153,6 +153,18 @@ options:
         A role with anything foreign is left untagged and reported in RV(foreign).
     type: bool
     default: false
+  adopt_statement:
+    description:
+      - Take over the statement of O(sid) although the collection did not write it.
+      - The module records the Sids of the statements it writes in the role's tag C(spinnaker.aws:owned-statements).
+        A statement of O(sid) that is not recorded there is foreign (another team's or another Spinnaker's that
+        uses the same Sid) and is never merged into, rewritten or removed; with O(state=present) the task fails
+        naming it, with O(state=absent) it is left and reported in RV(foreign).
+      - A role without the tag at all predates the record; its statement of O(sid) is taken as the collection's
+        when each of its AWS principals is in the account of a principal of O(principals) and each other
+        principal is one of O(principals) (what an earlier release wrote), and recorded from then on.
+    type: bool
+    default: false
   owned_inline_policies:
     description: Names of the role's inline policies the collection writes (for O(adopt) and O(delete_role)).
     type: list
@@ -303,6 +315,14 @@ deleted_instance_profiles:
   type: list
   elements: str
   sample: []
+statement_ownership:
+  description:
+    - Whose the statement of O(sid) was when the module read it, C(null) without O(sid) or when the role did not exist.
+    - C(new) (there was none), C(owned) (recorded as the collection's), C(adopted) (O(adopt_statement)),
+      C(earlier) (written by an earlier release, recorded now) or C(foreign) (left alone).
+  returned: always
+  type: str
+  sample: owned
 foreign:
   description: What on the role the collection does not own (read for O(adopt) and O(delete_role) only).
   returned: always
@@ -350,16 +370,22 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import owners
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import trust_policy_quota
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import update_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import OWNED_STATEMENTS_TAG_KEY
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import build_trust_condition
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_wildcard_principal
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_principals
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import describe_statement
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import parse_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import other_principals
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import owned_sids
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import owned_sids_value
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import principals_from_options
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import statement_ownership
 
 
 def validate_params(params, partition="aws"):
@@ -400,6 +426,7 @@ def main():
         instance_profile=dict(type="bool", default=False),
         tags=dict(type="dict", default={}),
         adopt=dict(type="bool", default=False),
+        adopt_statement=dict(type="bool", default=False),
         owned_inline_policies=dict(type="list", elements="str", default=[]),
         delete_role=dict(type="bool", default=False),
     )
@@ -413,8 +440,11 @@ def main():
         module.fail_json(msg=e.message, field=e.field)
 
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
-    output = dict(changed=False, created=False, attached_policies=[], adopted=False, deleted=False, foreign=[])
+    output = dict(changed=False, created=False, attached_policies=[], adopted=False, deleted=False, foreign=[],
+                  statement_ownership=None)
     tags = ownership_tags(params["tags"])
+    if params["sid"] and params["state"] == "present":
+        tags[OWNED_STATEMENTS_TAG_KEY] = params["sid"]
     try:
         role = get_iam_role(client, role_name)
         if role is None and not params["create_role"] and params["state"] == "present":
@@ -435,6 +465,9 @@ def main():
         partition = role["Arn"].split(":")[1] if role else "aws"
         before = role.get("AssumeRolePolicyDocument") if role else None
         deleting = params["state"] == "absent" and params["delete_role"]
+        recorded = owned_sids(role.get("Tags", [])) if role else None
+        if role is not None and params["sid"]:
+            output["statement_ownership"] = check_statement_ownership(module, role, before, recorded, partition, output)
         result, size, size_limit = merged_trust(client, params, role_name, before, partition, allow_empty=deleting)
         output.update(result, size=size, size_limit=size_limit)
 
@@ -466,14 +499,16 @@ def main():
                 output["foreign"] = role_foreign_parts(client, params, role, result["policy"], attached)
                 if not output["foreign"]:
                     output.update(adopted=True, changed=True)
-                    if not module.check_mode:
-                        tag_role(client, role_name, tags)
+                    if not module.check_mode:  # the record of owned statements is kept by record_statement
+                        tag_role(client, role_name, dict((k, v) for k, v in tags.items() if k != OWNED_STATEMENTS_TAG_KEY))
             if params["instance_profile"]:
                 profile_changed, profile_arn = ensure_instance_profile(client, role_name, params["path"], module.check_mode, tags=tags)
                 output["changed"] = output["changed"] or profile_changed
                 if profile_arn:
                     output["instance_profile_arn"] = profile_arn
             output["role_arn"] = role["Arn"]
+            if not output["created"] and params["sid"]:
+                output["changed"] = record_statement(module, client, role_name, recorded, result) or output["changed"]
         output["changed"] = output["changed"] or bool(output["attached_policies"])
     except PolicyError as e:
         module.fail_json(msg=e.message, field=e.field)
@@ -489,6 +524,48 @@ def main():
     if module._diff:
         output["diff"] = dict(before=before, after=output["policy"])
     module.exit_json(**output)
+
+
+def check_statement_ownership(module, role, before, recorded, partition, output):
+    """Prove that the statement of ``sid`` is the collection's before anything changes it (see
+    ``module_utils.trust_policy.statement_ownership``). A foreign statement fails the task (``state=present``) or
+    is left alone and reported (``state=absent``); returns the verdict otherwise."""
+    params = module.params
+    principals, _condition = validate_params(params, partition)
+    verdict = statement_ownership(before, params["sid"], recorded, principals, params["adopt_statement"])
+    if verdict != "foreign":
+        return verdict
+    described = describe_statement(before, params["sid"])
+    if params["state"] == "present":
+        module.fail_json(
+            msg="%s's trust policy has a statement with Sid %s that the collection did not write (%s). It is left "
+            "exactly as it is. Choose another Sid for the collection's statement (option sid; managed_account_trust_sid "
+            "or base_iam_role_trust_sid in the roles), or, if it is yours to change, take it over with "
+            "adopt_statement=true (managed_account_adopt_trust_statement, base_iam_role_adopt_trust_statement)."
+            % (role["RoleName"], params["sid"], described),
+            field="sid", statement_ownership=verdict, role_arn=role["Arn"],
+        )
+    output.update(statement_ownership=verdict, role_arn=role["Arn"],
+                  foreign=["trust statement %s, not written by the collection (%s)" % (params["sid"], described)])
+    module.exit_json(policy=parse_policy(before), added_principals=[], removed_principals=[], orphaned_principals=[],
+                     other_principals=[], size=policy_size(before), size_limit=TRUST_POLICY_DEFAULT_QUOTA, **output)
+
+
+def record_statement(module, client, role_name, recorded, result):
+    """Keep the role's record of the Sids the collection wrote in step with the trust policy just written: add
+    ``sid`` when the statement is there, drop it when it is gone. Returns whether the tag changed (it is written
+    only outside check mode)."""
+    sid = module.params["sid"]
+    present = any(s.get("Sid") == sid for s in result["policy"]["Statement"])
+    wanted = set(recorded or set())
+    wanted = wanted | {sid} if present else wanted - {sid}
+    if recorded is not None and wanted == recorded:
+        return False
+    if recorded is None and not present:
+        return False
+    if not module.check_mode:
+        tag_role(client, role_name, {OWNED_STATEMENTS_TAG_KEY: owned_sids_value(wanted)})
+    return True
 
 
 def role_foreign_parts(client, params, role, policy, attached=None):
@@ -529,6 +606,8 @@ def delete_if_unused(module, client, role, result, output):
     output.update(changed=result["changed"], role_arn=role["Arn"])
     if result["changed"] and not module.check_mode:
         update_trust_policy(client, role_name, json.dumps(result["policy"]), module.params["wait_timeout"])
+    if record_statement(module, client, role_name, owned_sids(role.get("Tags", [])), result):
+        output["changed"] = True
 
 
 def merged_trust(client, params, role_name, before, partition, allow_empty=False):

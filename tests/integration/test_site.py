@@ -30,6 +30,9 @@ def write_inventory(path, extra_managed=None, host_vars=None):
     for name, account_id in (extra_managed or {}).items():
         managed[name] = {"aws_account_id": account_id, "spinnaker_environment": name}
     for host, variables in (host_vars or {}).items():
+        if variables is None:  # remove the host
+            inventory["all"]["children"]["halyard"]["hosts"].pop(host, None)
+            continue
         target = managed if host in managed else managing
         target[host] = dict(target[host] or {}, **variables)
     with open(path, "w") as handle:
@@ -245,6 +248,19 @@ def test_verify_lint_names_the_account_whose_trust_lost_the_managing_principal(c
         ({"develop": {"spinnaker_regions": []}}, "develop: spinnaker_regions must list at least one AWS region"),
         ({"spinnakerManaging": {"managing_account_identity": "sso"}}, "managing_account_identity must be one of"),
         ({"spinnakerManaging": {"managing_account_identity": "irsa"}}, "managing_account_irsa_provider_arn"),
+        # Safety (wrong accounts, clumsy values): each refused before any AWS call.
+        ({"develop": {"spinnaker_regions": ["us-east-7"]}}, "develop: spinnaker_regions has ['us-east-7'], not region names"),
+        ({"staging": {"spinnaker_external_id": "has space"}}, "staging: spinnaker_external_id must be 2 to 1,224 characters"),
+        ({"staging": {"spinnaker_external_id": "x"}}, "staging: spinnaker_external_id must be 2 to 1,224 characters"),
+        ({"develop": {"spinnaker_account_name": "my develop"}}, "develop: the Spinnaker account name 'my develop'"),
+        ({"develop": {"aws_bootstrap_role_arn": "arn:aws:iam::300000000003:role/OrganizationAccountAccessRole"}},
+         "develop: aws_bootstrap_role_arn is in account 300000000003, but aws_account_id is 200000000002"),
+        ({"develop": {"aws_bootstrap_role_arn": "OrganizationAccountAccessRole"}}, "develop: aws_bootstrap_role_arn 'OrganizationAccountAccessRole' is not an IAM role ARN"),
+        ({"develop": {"aws_bootstrap_role_arn": "arn:aws-cn:iam::200000000002:role/admin"}}, "develop: aws_bootstrap_role_arn is in the aws-cn partition"),
+        ({"spinnakerManaging": {"managing_account_identity": "existing", "managing_account_existing_arn": "arn:aws:iam::999999999999:role/spinnaker"}},
+         "managing_account_existing_arn is in account 999999999999, not the managing account 100000000001"),
+        ({"spinnakerManaging": {"managing_account_assume_role_scope": "wildcard"}}, "managing_account_organization_id is not set"),
+        ({"halyard-host": None}, "The halyard group must hold exactly one host"),
     ],
 )
 def test_bad_inventory_fails_before_any_aws_call(tmp_path, host_vars, message):

@@ -435,3 +435,55 @@ def test_merge_into_iam_rewritten_copy_is_a_noop_after_first_merge(policy, princ
     first = tp.merge_trust_policy(policy, principals, sid=sid)
     again = tp.merge_trust_policy(iam_rewrite(first["policy"]), principals, sid=sid)
     assert not again["changed"]
+
+
+# ---- statement ownership -------------------------------------------------------------------------------------
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import owned_sids  # noqa: E402
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import statement_ownership  # noqa: E402
+
+OURS = {"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging"]}
+
+
+def trust_with(statement):
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+FOREIGN_SAME_SID = {
+    "Sid": "SpinnakerManaging", "Effect": "Allow", "Action": "sts:AssumeRole",
+    "Principal": {"AWS": "arn:aws:iam::777777777777:role/other-team-spinnaker"},
+    "Condition": {"StringEquals": {"sts:ExternalId": "other-team-id"}},
+}
+
+
+def test_a_statement_is_ours_only_when_recorded():
+    document = trust_with(FOREIGN_SAME_SID)
+    assert statement_ownership(document, "SpinnakerManaging", {"SpinnakerManaging"}, OURS) == "owned"
+    assert statement_ownership(document, "SpinnakerManaging", {"OtherSid"}, OURS) == "foreign"
+    assert statement_ownership(document, "SpinnakerManaging", set(), OURS, adopt_statement=True) == "adopted"
+    assert statement_ownership(document, "Missing", set(), OURS) == "new"
+    assert statement_ownership(None, "SpinnakerManaging", None, OURS) == "new"
+
+
+def test_without_a_record_a_statement_of_another_account_is_foreign():
+    assert statement_ownership(trust_with(FOREIGN_SAME_SID), "SpinnakerManaging", None, OURS) == "foreign"
+
+
+def test_without_a_record_what_an_earlier_release_wrote_is_recognised():
+    earlier = dict(FOREIGN_SAME_SID, Principal={"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging",
+                                                        "arn:aws:iam::100000000001:role/old-spinnaker"]})
+    assert statement_ownership(trust_with(earlier), "SpinnakerManaging", None, OURS) == "earlier"
+    mixed = dict(earlier, Principal={"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging", "777777777777"]})
+    assert statement_ownership(trust_with(mixed), "SpinnakerManaging", None, OURS) == "foreign"
+    service = {"Sid": "SpinnakerEC2", "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}
+    assert statement_ownership(trust_with(service), "SpinnakerEC2", None, {"Service": ["ec2.amazonaws.com"]}) == "earlier"
+    lambda_too = dict(service, Principal={"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]})
+    assert statement_ownership(trust_with(lambda_too), "SpinnakerEC2", None, {"Service": ["ec2.amazonaws.com"]}) == "foreign"
+    deny = dict(earlier, Effect="Deny")
+    assert statement_ownership(trust_with(deny), "SpinnakerManaging", None, OURS) == "foreign"
+
+
+def test_owned_sids_reads_the_tag():
+    assert owned_sids([{"Key": "spinnaker.aws:owned-statements", "Value": "A B"}]) == {"A", "B"}
+    assert owned_sids({"spinnaker.aws:owned-statements": ""}) == set()
+    assert owned_sids([{"Key": "managed-by", "Value": "spinnaker.aws"}]) is None

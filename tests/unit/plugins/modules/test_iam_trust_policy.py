@@ -49,7 +49,9 @@ def test_merge_adds_managing_user_and_keeps_other_principals(role):
     assert EC2_STATEMENT in statements and OTHER_TEAM_STATEMENT in statements
     owned = [s for s in statements if s.get("Sid") == "SpinnakerManaging"]
     assert owned[0]["Principal"] == {"AWS": [MANAGING_USER]}
-    assert log.writes() == ["UpdateAssumeRolePolicy"]
+    assert log.writes() == ["UpdateAssumeRolePolicy", "TagRole"]  # the statement, then the record that it is ours
+    tags = client.list_role_tags(RoleName="spinnakerManaged")["Tags"]
+    assert {"Key": "spinnaker.aws:owned-statements", "Value": "SpinnakerManaging"} in tags
 
 
 def test_rerun_reports_no_change_and_makes_no_write_call(role):
@@ -154,6 +156,8 @@ def get_role_response(document, path="/"):
             "Arn": "arn:aws:iam::200000000002:role/spinnakerManaged",
             "CreateDate": CREATED,
             "AssumeRolePolicyDocument": quote(json.dumps(document)),
+            # The record of the statements the collection wrote (a role set up by this release).
+            "Tags": [{"Key": "spinnaker.aws:owned-statements", "Value": "SpinnakerManaging"}],
         }
     }
 
@@ -264,6 +268,7 @@ def test_size_under_raised_quota_is_written(stubbed_clients):
     iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
     iam.add_response("get_account_summary", {"SummaryMap": {"AssumeRolePolicySizeQuota": 8192}})
     iam.add_response("update_assume_role_policy", {})
+    iam.add_response("tag_role", {})  # the new statement S is recorded as the collection's
     principals = ["arn:aws:iam::%012d:role/spinnaker-%d" % (100000000000 + i, i) for i in range(60)]
     result = run({"role_name": "spinnakerManaged", "sid": "S", "principals": {"aws": principals}})
     assert result["changed"] and result["size"] > 2048 and result["size_limit"] == 8192
@@ -330,3 +335,62 @@ def test_no_principals_leaves_trust_alone_and_attaches(aws):
 
 def stored_role_trust(client, name):
     return client.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Statement ownership
+# ------------------------------------------------------------------------------------------------------------------
+
+FOREIGN_SAME_SID = {
+    "Sid": "SpinnakerManaging", "Effect": "Allow", "Action": "sts:AssumeRole",
+    "Principal": {"AWS": "arn:aws:iam::777777777777:role/other-team-spinnaker"},
+    "Condition": {"StringEquals": {"sts:ExternalId": "other-team-external-id"}},
+}
+
+
+@pytest.fixture
+def foreign_sid_role(aws):
+    client, log = aws
+    client.create_role(RoleName="spinnakerManaged",
+                       AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [FOREIGN_SAME_SID]}))
+    log.clear()
+    return client, log
+
+
+def test_foreign_statement_with_our_sid_is_left_and_the_task_fails_naming_it(foreign_sid_role):
+    client, log = foreign_sid_role
+    before = stored_trust(client)
+    result = run(dict(MERGE, external_id="ours-1234"))
+    assert result["failed"] and result["field"] == "sid" and result["statement_ownership"] == "foreign"
+    assert "Sid SpinnakerManaging that the collection did not write" in result["msg"]
+    assert "arn:aws:iam::777777777777:role/other-team-spinnaker" in result["msg"] and "sts:externalid" in result["msg"]
+    assert "managed_account_trust_sid" in result["msg"] and "adopt_statement" in result["msg"]
+    assert stored_trust(client) == before and log.writes() == []
+
+
+def test_foreign_statement_survives_removal_and_delete(foreign_sid_role):
+    client, log = foreign_sid_role
+    before = stored_trust(client)
+    result = run(dict(MERGE, state="absent", delete_role=True))
+    assert not result["changed"] and not result["deleted"] and result["statement_ownership"] == "foreign"
+    assert "not written by the collection" in result["foreign"][0]
+    assert stored_trust(client) == before and log.writes() == []
+
+
+def test_adopt_statement_takes_the_statement_over_and_records_it(foreign_sid_role):
+    client, log = foreign_sid_role
+    result = run(dict(MERGE, adopt_statement=True))
+    assert result["changed"] and result["statement_ownership"] == "adopted"
+    assert log.writes() == ["UpdateAssumeRolePolicy", "TagRole"]
+    log.clear()
+    again = run(MERGE)  # recorded now: ours without the option
+    assert not again["changed"] and again["statement_ownership"] == "owned" and log.writes() == []
+
+
+def test_removing_our_statement_drops_it_from_the_record(role):
+    client, log = role
+    run(MERGE)
+    result = run(dict(MERGE, state="absent"))
+    assert result["changed"]
+    tags = client.list_role_tags(RoleName="spinnakerManaged")["Tags"]
+    assert {"Key": "spinnaker.aws:owned-statements", "Value": ""} in tags
