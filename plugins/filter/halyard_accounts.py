@@ -24,6 +24,13 @@ options:
     description: Halyard's C(assumeRole), such as C(role/spinnakerManaged).
     type: str
     required: true
+  adopt:
+    description:
+      - Names of accounts to take over although Spinnaker holds them for another AWS account id (see
+        O(spinnaker.aws.halyard_aws_account#module:adopt)).
+    type: list
+    elements: str
+    default: []
 """
 
 EXAMPLES = r"""

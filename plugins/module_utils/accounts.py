@@ -68,20 +68,24 @@ def account_model(hosts, iam_checked=True):
     return accounts
 
 
-def halyard_accounts(accounts, assume_role):
+def halyard_accounts(accounts, assume_role, adopt=()):
     """The ``accounts`` option of ``spinnaker.aws.halyard_aws_account`` for the account model.
 
     A present account whose IAM converged is ensured with every field (``external_id: ""`` when it has none, which
     makes the module remove a stored one); an absent account is deleted; a present account whose IAM failed in
     this run is left out (left as Spinnaker has it). ``assume_role``: Halyard's ``assumeRole``
-    (``role/spinnakerManaged``).
+    (``role/spinnakerManaged``). Every entry carries the account id, so that the module leaves alone an account of
+    the same name that holds another id, unless its name is in ``adopt`` (``spinnaker_halyard_adopt_accounts``).
     """
     result = []
+    adopt = set(adopt or ())
     for account in accounts:
         if account["state"] == "absent":
-            result.append({"name": account["name"], "state": "absent"})
+            result.append({"name": account["name"], "account_id": account["account_id"], "state": "absent",
+                           "adopt": account["name"] in adopt})
         elif account["iam_ok"]:
             result.append({
+                "adopt": account["name"] in adopt,
                 "name": account["name"],
                 "account_id": account["account_id"],
                 "assume_role": assume_role,

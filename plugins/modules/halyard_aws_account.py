@@ -71,11 +71,19 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  adopt:
+    description:
+      - Take over an account of the same name whose C(accountId) is not O(account_id).
+      - Without it such an account is somebody else's (a hand-made one, another team's) and is left exactly as it
+        is, with O(state=present) and O(state=absent) alike; it is reported in RV(refused), and the task fails
+        when O(name) is given. With O(accounts) the other accounts are still written.
+    type: bool
+    default: false
   accounts:
     description:
       - Several accounts in one task, each a dict of the single-account options (V(name), V(account_id),
         V(assume_role), V(regions), V(external_id), V(environment), V(default_key_pair), V(edda), V(discovery),
-        V(read_permissions), V(write_permissions), V(lambda_enabled), V(state)).
+        V(read_permissions), V(write_permissions), V(lambda_enabled), V(state), V(adopt)).
       - The halconfig is read once and only the accounts that differ cost a hal call, so registering a hundred
         accounts is one module run instead of a hundred. Mutually exclusive with O(name).
     type: list
@@ -149,6 +157,15 @@ unlisted:
   type: list
   elements: str
   sample: ["legacy"]
+refused:
+  description:
+    - The accounts left alone because an account of that name holds another account id (see O(adopt)), each with
+      C(name), C(account_id) and C(assume_role) as the halconfig holds them, the C(wanted_account_id) and C(msg).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "develop", "account_id": "999999999999", "assume_role": "role/admin",
+            "wanted_account_id": "200000000002", "msg": "..."}]
 results:
   description: One entry per account of O(accounts), with C(name), C(account), C(changed_fields) and C(changed).
   returned: when O(accounts) is given
@@ -163,6 +180,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HAS_YAML
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalRunner
@@ -181,6 +199,24 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import provi
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import readded_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import validate_account_params
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import halyard_argument_spec
+
+
+def foreign_account(current, params):
+    """``None`` when the halconfig's account ``current`` may be changed for ``params``, else the refusal (a dict,
+    see RV(refused)): an account of the same name that holds another AWS account id is not the one the inventory
+    means, unless ``params["adopt"]``."""
+    if current is None or params.get("adopt") or not params.get("account_id"):
+        return None
+    have = str(current.get("accountId") or "")
+    if have == str(params["account_id"]):
+        return None
+    return dict(
+        name=params["name"], account_id=have, assume_role=current.get("assumeRole"), wanted_account_id=params["account_id"],
+        msg="%s: Spinnaker already has an account of that name for AWS account %s (assumeRole %s), not %s: it is not "
+        "this inventory's and was left as it is. Give the inventory host another spinnaker_account_name, or, if it is "
+        "yours to replace, list %s in spinnaker_halyard_adopt_accounts (option adopt)."
+        % (params["name"], have or "(none)", current.get("assumeRole") or "(none)", params["account_id"], params["name"]),
+    )
 
 
 def ensure_account(runner, halconfig, params):
@@ -233,6 +269,7 @@ def account_specs(params):
             )
         spec = dict((k, item.get(k)) for k in ACCOUNT_OPTIONS)
         spec["state"] = spec["state"] or "present"
+        spec["adopt"] = boolean(spec["adopt"]) if spec["adopt"] is not None else False
         for key in ("regions", "read_permissions", "write_permissions"):
             if isinstance(spec[key], str):
                 spec[key] = [spec[key]]
@@ -246,7 +283,7 @@ def account_specs(params):
 
 ACCOUNT_OPTIONS = (
     "name", "account_id", "assume_role", "regions", "external_id", "environment", "default_key_pair", "edda",
-    "discovery", "read_permissions", "write_permissions", "lambda_enabled", "state",
+    "discovery", "read_permissions", "write_permissions", "lambda_enabled", "state", "adopt",
 )
 
 
@@ -266,6 +303,7 @@ def main():
         write_permissions=dict(type="list", elements="str"),
         lambda_enabled=dict(type="bool"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        adopt=dict(type="bool", default=False),
         accounts=dict(type="list", elements="dict"),
         prune_unlisted=dict(type="bool", default=False),
     )
@@ -293,8 +331,13 @@ def main():
         unlisted = unlisted_accounts(halconfig, specs, runner.deployment) if module.params["accounts"] is not None else []
         if module.params["prune_unlisted"]:
             specs = specs + [dict(dict((k, None) for k in ACCOUNT_OPTIONS), name=name, state="absent") for name in unlisted]
+        refused = []
         for spec in specs:
             calls = len(runner.commands)
+            refusal = foreign_account(get_aws_account(halconfig, spec["name"], runner.deployment), spec)
+            if refusal:
+                refused.append(refusal)
+                continue
             before, after, changed_fields = ensure_account(runner, halconfig, spec)
             results.append(dict(name=spec["name"], before=before, account=after, changed_fields=changed_fields,
                                 changed=len(runner.commands) > calls))
@@ -302,7 +345,9 @@ def main():
         module.fail_json(msg=e.message, field=e.field, rc=e.rc, commands=runner.masked_commands())
 
     many = module.params["accounts"] is not None
-    result = dict(changed=bool(runner.commands), commands=runner.masked_commands())
+    result = dict(changed=bool(runner.commands), commands=runner.masked_commands(), refused=refused)
+    if refused and not many:
+        module.fail_json(msg=refused[0]["msg"], field="name", **result)
     if many:
         result["unlisted"] = unlisted
         result["results"] = [dict((k, v) for k, v in r.items() if k != "before") for r in results]

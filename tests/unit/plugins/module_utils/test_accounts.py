@@ -44,10 +44,10 @@ def test_an_account_whose_iam_started_and_did_not_converge_is_not_ok_but_an_unre
 def test_halyard_accounts_delete_the_absent_skip_the_failed_and_unset_a_missing_external_id():
     accounts = account_model([
         host("develop"), host("staging", spinnaker_account_state="absent"), host("broken", spinnaker_iam_started=True)])
-    assert halyard_accounts(accounts, "role/spinnakerManaged") == [
+    assert halyard_accounts(accounts, "role/spinnakerManaged", adopt=["staging"]) == [
         {"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"],
-         "external_id": "", "environment": None},
-        {"name": "staging", "state": "absent"},
+         "external_id": "", "environment": None, "adopt": False},
+        {"name": "staging", "account_id": "200000000002", "state": "absent", "adopt": True},
     ]
 
 

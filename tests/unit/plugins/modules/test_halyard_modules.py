@@ -230,3 +230,42 @@ def test_deploy_with_a_digest_applies_only_a_config_it_has_not_applied(hal, tmp_
     third = run_module(halyard_deploy.main, {"applied_digest_path": digest})
     assert third["changed"] and third["digest"] != first["digest"]
     assert hal.invocations().count(["deploy", "apply"]) == 3
+
+
+def hand_made_develop(hal):
+    """Somebody's own ``develop``: another AWS account, its own role, external id and region."""
+    run_account({"account_id": "999999999999", "assume_role": "role/admin", "external_id": "their-own-id",
+                 "regions": ["eu-west-1"], "environment": "theirs"})
+    return json.dumps(hal.aws()["accounts"], sort_keys=True)
+
+
+def test_an_account_of_the_same_name_for_another_aws_account_is_left_alone(hal):
+    before = hand_made_develop(hal)
+    calls = len(hal.invocations())
+    result = run_account({})
+    assert result["failed"] and result["refused"][0]["account_id"] == "999999999999"
+    assert "AWS account 999999999999 (assumeRole role/admin), not 200000000002" in result["msg"]
+    assert "spinnaker_halyard_adopt_accounts" in result["msg"]
+    assert json.dumps(hal.aws()["accounts"], sort_keys=True) == before and len(hal.invocations()) == calls
+    gone = run_account({"state": "absent"})  # not deleted either
+    assert gone["failed"] and json.dumps(hal.aws()["accounts"], sort_keys=True) == before
+
+
+def test_with_accounts_the_others_are_written_and_the_foreign_one_reported(hal):
+    before = hand_made_develop(hal)
+    result = run_module(halyard_aws_account.main, {"accounts": [
+        {"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"]},
+        {"name": "staging", "account_id": "300000000003", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"]},
+    ]})
+    assert result["changed"] and [r["name"] for r in result["refused"]] == ["develop"]
+    accounts = {a["name"]: a for a in hal.aws()["accounts"]}
+    assert json.dumps([accounts["develop"]], sort_keys=True) == before and "staging" in accounts
+
+
+def test_adopt_replaces_the_foreign_account_without_its_stale_external_id(hal):
+    hand_made_develop(hal)
+    result = run_account({"adopt": True, "external_id": ""})
+    assert result["changed"] and result["refused"] == []
+    develop = hal.aws()["accounts"][0]
+    assert develop["accountId"] == "200000000002" and develop["assumeRole"] == "role/spinnakerManaged"
+    assert "externalId" not in develop
