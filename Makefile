@@ -36,7 +36,7 @@ unit: collection
 	$(BIN)/python -m pytest tests/unit -q
 
 integration: collection
-	$(BIN)/python -m pytest tests/integration -q -n 2 --dist loadfile --durations 30
+	$(BIN)/python -m pytest tests/integration -q -n 2 --dist loadgroup --durations 30
 
 molecule: collection
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test --all

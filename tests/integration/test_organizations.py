@@ -16,6 +16,9 @@ from tests.playbook import ROOT
 from tests.playbook import playbook_env
 from tests.playbook import run_playbook
 
+# Tests that share this module's converged fixture run on one pytest-xdist worker (make integration: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group('organizations')
+
 
 def unwrap(value):
     """ansible-inventory --list marks every inventory-plugin string as ``{"__ansible_unsafe": ...}``."""

@@ -11,6 +11,9 @@ from tests.local_aws import LocalAWS
 from tests.playbook import ROOT
 from tests.playbook import run_playbook
 
+# Tests that share this module's converged fixture run on one pytest-xdist worker (make integration: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group('site')
+
 ACCOUNTS = {"spinnakerManaging": "100000000001", "develop": "200000000002", "staging": "300000000003"}
 MANAGING_USER = "arn:aws:iam::100000000001:user/spinnakerManaging"
 OTHER_TEAM = {
