@@ -146,17 +146,21 @@ def _create_policy_version(client, arn, document_json):
 def put_managed_policy_version(client, arn, document_json):
     """Make ``document_json`` the default version of the managed policy ``arn``.
 
-    IAM keeps at most five versions (``LimitExceeded`` past that), so when five exist the oldest non-default
-    version is deleted first. Returns ``{"version_id": new id, "deleted_version_id": id or None}``.
+    IAM keeps at most five versions (``LimitExceeded`` past that; IAM User Guide, "Versioning IAM policies"), so
+    when five exist the oldest non-default version is deleted first. Returns ``{"version_id": new id,
+    "deleted_version": {"version_id", "create_date" (ISO 8601)} or None}``.
     """
     versions = list_iam_managed_policy_versions(client, arn)
     deleted = None
     if len(versions) >= MANAGED_POLICY_MAX_VERSIONS:
         candidates = sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])
-        deleted = candidates[0]["VersionId"]
-        _delete_policy_version(client, arn, deleted)
+        oldest = candidates[0]
+        created = oldest["CreateDate"]
+        deleted = {"version_id": oldest["VersionId"],
+                   "create_date": created.isoformat() if hasattr(created, "isoformat") else str(created)}
+        _delete_policy_version(client, arn, oldest["VersionId"])
     created = _create_policy_version(client, arn, document_json)
-    return {"version_id": created["PolicyVersion"]["VersionId"], "deleted_version_id": deleted}
+    return {"version_id": created["PolicyVersion"]["VersionId"], "deleted_version": deleted}
 
 
 def _inline_call(client, entity, verb):
@@ -410,3 +414,62 @@ def delete_owned_role(client, role_name, attached_arns, inline_names):
             deleted_profiles.append(name)
     client.delete_role(aws_retry=True, RoleName=role_name)
     return deleted_profiles
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Concurrent writers: IAM has no compare-and-swap
+# ----------------------------------------------------------------------------------------------------------------
+
+# Rounds of re-read and re-merge before a merge gives up on a document that keeps changing under it.
+MERGE_ATTEMPTS = 4
+
+
+class ConcurrentWriteError(Exception):
+    """The document changed under every one of ``MERGE_ATTEMPTS`` merges."""
+
+
+def guarded_merge(marker, result, changed, read, plan, write, is_later, attempts=MERGE_ATTEMPTS):
+    """Write a merge so that a concurrent writer's change is not lost silently (IAM offers no conditional write:
+    every merge is a read-modify-write; the run lock keeps two runs of the collection apart, this narrows and
+    detects the rest).
+
+    ``marker``: what identifies the state the merge ``result`` was computed from (a managed policy's default
+    version id; for a trust or inline policy, its document). ``changed``: whether ``result`` differs from it.
+    ``read()`` -> ``(marker, document)`` of what is stored now; ``plan(document)`` -> ``(result, changed)``, the
+    same merge over another document; ``write(result)`` -> the marker of what was written;
+    ``is_later(observed, written, previous)``: whether a re-read after our write shows another writer's state
+    (rather than ours, or a stale read of the one before, which IAM's eventual consistency can return).
+
+    1. Just before writing, read again; if the state is not the one merged from, merge again from it.
+    2. Write.
+    3. Read once more; if another writer came after us (its merge may have dropped ours), merge again from what it
+       wrote: an idempotent merge writes only when something of ours is missing.
+
+    Returns ``(result, wrote)``: the last merge and whether anything was written. Raises
+    ``ConcurrentWriteError`` when the document changed under ``attempts`` rounds.
+    """
+    wrote = False
+    for _round in range(attempts):
+        if not changed:
+            return result, wrote
+        latest, document = read()
+        if latest != marker:
+            marker = latest
+            result, changed = plan(document)
+            continue
+        written = write(result)
+        wrote = True
+        observed, document = read()
+        if not is_later(observed, written, marker):
+            return result, wrote
+        marker = observed
+        result, changed = plan(document)
+    if not changed:
+        return result, wrote
+    raise ConcurrentWriteError("the document changed under %d merges in a row" % attempts)
+
+
+def version_number(version_id):
+    """``"v12"`` -> 12 (managed policy version ids count up from v1); 0 for anything else."""
+    text = str(version_id or "")
+    return int(text[1:]) if text[:1] == "v" and text[1:].isdigit() else 0

@@ -200,6 +200,13 @@ deleted_version_id:
   returned: when a managed policy version was deleted
   type: str
   sample: v1
+deleted_version:
+  description:
+    - The old version deleted to stay within IAM's five versions (the oldest that was not the default), with its
+      C(version_id) and C(create_date). A warning names it too.
+  returned: when a managed policy version was deleted
+  type: dict
+  sample: {"version_id": "v1", "create_date": "2026-01-01T00:00:00+00:00"}
 added_actions:
   description: Actions added, by Sid.
   returned: always
@@ -260,7 +267,10 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_own
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import other_inline_policies_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_inline_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_merge
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_managed_policy_version
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import version_number
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import MANAGED_POLICY_QUOTA
@@ -339,30 +349,59 @@ def run_managed(module, client, specs):
     before = get_managed_policy_document(client, existing) if existing else None
     if existing is None and params["state"] == "absent":
         return dict(changed=False, policy=None, policy_arn=arn, size=0, size_limit=MANAGED_POLICY_QUOTA), before, {}
-    policy, changed, report = merge_all(before, specs, params["state"], params["exclusive"])
+
+    def plan(document):
+        policy, changed, report = merge_all(document, specs, params["state"], params["exclusive"])
+        if not policy["Statement"]:
+            raise PolicyError(
+                "The change would leave the managed policy %s with no statement; delete it with "
+                "amazon.aws.iam_managed_policy instead." % arn,
+                "state",
+            )
+        size = check_size(policy, MANAGED_POLICY_QUOTA, "managed policy %s" % arn, count_resources(policy), "resources")
+        return (policy, report, size), changed
+
+    (policy, report, size), changed = plan(before)
     changed = changed or existing is None
-    if not policy["Statement"]:
-        raise PolicyError(
-            "The change would leave the managed policy %s with no statement; delete it with "
-            "amazon.aws.iam_managed_policy instead." % arn,
-            "state",
-        )
-    size = check_size(policy, MANAGED_POLICY_QUOTA, "managed policy %s" % arn, count_resources(policy), "resources")
     output = dict(policy=policy, policy_arn=arn, size=size, size_limit=MANAGED_POLICY_QUOTA)
     if existing is not None:
         output["version_id"] = existing["DefaultVersionId"]
     if changed and not module.check_mode:
-        document_json = json.dumps(policy)
         if existing is None:
             name = arn.split("/")[-1]
-            created = create_managed_policy(client, name, params["path"], params["description"], document_json,
+            created = create_managed_policy(client, name, params["path"], params["description"], json.dumps(policy),
                                             tags=ownership_tags(params["tags"]))
             output["version_id"] = created.get("DefaultVersionId", "v1")
         else:
-            versions = put_managed_policy_version(client, arn, document_json)
-            output["version_id"] = versions["version_id"]
-            if versions["deleted_version_id"]:
-                output["deleted_version_id"] = versions["deleted_version_id"]
+            deleted = []
+
+            def read():
+                latest = get_managed_policy(client, arn)
+                return latest["DefaultVersionId"], get_managed_policy_document(client, latest)
+
+            def write(planned):
+                versions = put_managed_policy_version(client, arn, json.dumps(planned[0]))
+                if versions["deleted_version"]:
+                    deleted.append(versions["deleted_version"])
+                output["version_id"] = versions["version_id"]
+                return versions["version_id"]
+
+            def is_later(observed, written, previous):
+                return version_number(observed) > version_number(written)
+
+            try:
+                (policy, report, size), wrote = guarded_merge(existing["DefaultVersionId"], (policy, report, size), changed,
+                                                              read, plan, write, is_later)
+            except ConcurrentWriteError as e:
+                raise PolicyError("%s is being changed by another writer at the same time (%s); re-run when it is done."
+                                  % (arn, e), "managed_policy")
+            changed = wrote
+            output.update(policy=policy, size=size)
+            if deleted:
+                output["deleted_version"] = deleted[-1]
+                output["deleted_version_id"] = deleted[-1]["version_id"]
+                module.warn("%s had IAM's maximum of five versions: the oldest version that was not the default, %s of %s, "
+                            "was deleted to make room." % (arn, deleted[-1]["version_id"], deleted[-1]["create_date"]))
     output["adopted"] = False
     if existing is not None and params["adopt"] and not is_owned(existing.get("Tags", [])):
         sids = set(spec["sid"] for spec in specs)

@@ -76,6 +76,8 @@ def test_version_rotation_keeps_at_most_five_versions(aws):
     versions = client.list_policy_versions(PolicyArn=POLICY_ARN)["Versions"]
     assert len(versions) == 5
     assert result["deleted_version_id"] == "v2"
+    assert result["deleted_version"]["version_id"] == "v2" and result["deleted_version"]["create_date"][:2] == "20"
+    assert any("v2 of 20" in w and "oldest version that was not the default" in w for w in result["warnings"])
     assert len(default_document(client)["Statement"][0]["Resource"]) == 7
 
 
@@ -149,3 +151,33 @@ def test_bad_input_fails_before_any_aws_call(aws, args, field):
     result = run(dict(assume("200000000002"), **args))
     assert result["failed"] and result["field"] == field
     assert log.calls == []
+
+
+@pytest.mark.parametrize("when", [2, 3], ids=["between-read-and-write", "just-after-the-write"])
+def test_a_concurrent_writer_loses_nothing_and_neither_do_we(aws, monkeypatch, when):
+    # Another run's blind read-modify-write lands at the worst moments: between this module's read and its write
+    # (call 2, the re-read before writing, sees a newer default version and merges again from it), or just after
+    # its write, built on the state before it (call 3, the re-read after writing, sees a later version that lacks
+    # our ARN and merges it back). Either way both ARNs end in the policy.
+    from ansible_collections.spinnaker.aws.plugins.modules import iam_policy_statement
+
+    client = aws[0]
+    run(assume("200000000002"))
+    original = iam_policy_statement.get_managed_policy
+    calls = []
+    stale = default_document(client)  # what the other run read
+
+    def get_with_a_concurrent_writer(iam, arn):
+        calls.append(arn)
+        if len(calls) == when:
+            other = json.loads(json.dumps(stale))
+            resource = other["Statement"][0]["Resource"]
+            other["Statement"][0]["Resource"] = ([resource] if isinstance(resource, str) else resource) + [ROLE % "999999999999"]
+            client.create_policy_version(PolicyArn=POLICY_ARN, PolicyDocument=json.dumps(other), SetAsDefault=True)
+        return original(iam, arn)
+
+    monkeypatch.setattr(iam_policy_statement, "get_managed_policy", get_with_a_concurrent_writer)
+    result = run(assume("300000000003"))
+    assert result["changed"] and not result.get("failed"), result
+    resources = default_document(client)["Statement"][0]["Resource"]
+    assert sorted(resources) == [ROLE % "200000000002", ROLE % "300000000003", ROLE % "999999999999"]
