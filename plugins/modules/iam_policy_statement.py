@@ -275,6 +275,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_po
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import MANAGED_POLICY_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonicalize_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_resources
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_policy_statement
@@ -440,8 +441,30 @@ def run_inline(module, client, specs):
     if changed and not module.check_mode:
         if policy is None:
             delete_inline_policy(client, entity, entity_name, policy_name)
-        else:
+        elif before is None:
             put_inline_policy(client, entity, entity_name, policy_name, json.dumps(policy))
+        else:
+            # An existing inline policy may have other writers: re-read before and after (module_utils.iam_io).
+            def read():
+                document = get_inline_policy_document(client, entity, entity_name, policy_name)
+                return canonicalize_policy(document) if document else None, document
+
+            def plan(document):
+                merged, again, _report = merge_all(document, specs, params["state"], params["exclusive"])
+                return merged, again
+
+            def write(merged):
+                put_inline_policy(client, entity, entity_name, policy_name, json.dumps(merged))
+                return canonicalize_policy(merged)
+
+            def is_later(observed, written, previous):
+                return observed not in (written, previous)
+
+            try:
+                policy, _wrote = guarded_merge(canonicalize_policy(before), policy, True, read, plan, write, is_later)
+            except ConcurrentWriteError as e:
+                raise PolicyError("The inline policy %s of %s %s is being changed by another writer at the same time (%s); "
+                                  "re-run when it is done." % (policy_name, entity, entity_name, e), "policy_name")
     return dict(changed=changed, policy=policy, size=size, size_limit=limit), before, report
 
 

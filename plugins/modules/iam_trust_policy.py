@@ -358,7 +358,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_KEY
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_VALUE
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import SERVICE_LINKED_ROLE_PATH
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import attach_role_managed_policies
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_merge
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import create_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import delete_owned_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ensure_instance_profile
@@ -374,6 +376,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import 
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import build_trust_condition
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonicalize_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_wildcard_principal
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_principals
@@ -485,7 +488,8 @@ def main():
                     params["wait_timeout"], tags=tags,
                 )
         elif result["changed"] and not module.check_mode:
-            update_trust_policy(client, role_name, json.dumps(result["policy"]), params["wait_timeout"])
+            result = write_trust(client, params, role_name, before, result, partition)
+            output.update(result)
         output["changed"] = output["changed"] or result["changed"]
 
         if role is not None:
@@ -608,6 +612,33 @@ def delete_if_unused(module, client, role, result, output):
         update_trust_policy(client, role_name, json.dumps(result["policy"]), module.params["wait_timeout"])
     if record_statement(module, client, role_name, owned_sids(role.get("Tags", [])), result):
         output["changed"] = True
+
+
+def write_trust(client, params, role_name, before, result, partition):
+    """Write the merged trust policy so that a concurrent writer's change is not lost silently: re-read just before
+    and just after the write, and merge again from a document another writer changed (module_utils.iam_io
+    ``guarded_merge``). Returns the merge result last written (``changed`` stays true)."""
+    def read():
+        document = get_iam_role(client, role_name)["AssumeRolePolicyDocument"]
+        return canonicalize_policy(document), document
+
+    def plan(document):
+        merged = merged_trust(client, params, role_name, document, partition)[0]
+        return merged, merged["changed"]
+
+    def write(merged):
+        update_trust_policy(client, role_name, json.dumps(merged["policy"]), params["wait_timeout"])
+        return canonicalize_policy(merged["policy"])
+
+    def is_later(observed, written, previous):
+        return observed not in (written, previous)
+
+    try:
+        merged, _wrote = guarded_merge(canonicalize_policy(before), result, True, read, plan, write, is_later)
+    except ConcurrentWriteError as e:
+        raise PolicyError("%s's trust policy is being changed by another writer at the same time (%s); re-run when it "
+                          "is done." % (role_name, e), "role_name")
+    return dict(merged, changed=True)
 
 
 def merged_trust(client, params, role_name, before, partition, allow_empty=False):

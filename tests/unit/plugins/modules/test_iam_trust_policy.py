@@ -162,6 +162,12 @@ def get_role_response(document, path="/"):
     }
 
 
+def reread(iam, document):
+    """The module reads the role again just before and just after writing its trust (a concurrent writer's change
+    is merged, not overwritten); here nobody else writes, so IAM returns the same document."""
+    iam.add_response("get_role", get_role_response(document), {"RoleName": "spinnakerManaged"})
+
+
 def test_policy_returned_rewritten_by_iam_is_not_rewritten(stubbed_clients):
     # IAM stores an account id as its root ARN, one-item lists as strings, and reorders keys and statements
     # (IAM User Guide, "AWS JSON policy elements: Principal" and "Troubleshooting IAM policies").
@@ -190,11 +196,13 @@ def test_orphaned_role_id_is_reported_and_pruned_on_request(stubbed_clients):
     assert reported["orphaned_principals"] == ["AROAORPHANEDROLE00001"] and not reported["changed"]
 
     iam.add_response("get_role", get_role_response(stored), {"RoleName": "spinnakerManaged"})
+    reread(iam, stored)
     iam.add_response("update_assume_role_policy", {}, {
         "RoleName": "spinnakerManaged",
         "PolicyDocument": json.dumps({"Version": "2012-10-17", "Statement": [
             {"Sid": "SpinnakerManaging", "Effect": "Allow", "Principal": {"AWS": [MANAGING_USER]}, "Action": ["sts:AssumeRole"]}]}),
     })
+    reread(iam, stored)
     pruned = run(dict(MERGE, prune_orphaned_principals=True))
     assert pruned["changed"]
     assert {"kind": "AWS", "principal": "AROAORPHANEDROLE00001"} in pruned["removed_principals"]
@@ -207,10 +215,12 @@ def test_invalid_principal_is_retried_until_iam_sees_the_new_principal(stubbed_c
     monkeypatch.setattr(iam_io.time, "sleep", lambda seconds: None)
     iam = stubbed_clients["iam"]
     iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    reread(iam, {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]})
     invalid = 'Invalid principal in policy: "AWS":"%s"' % MANAGING_USER
     iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", invalid, 400)
     iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", invalid, 400)
     iam.add_response("update_assume_role_policy", {})
+    reread(iam, {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]})
     result = run(MERGE)
     assert result["changed"] and not result.get("failed")
     iam.assert_no_pending_responses()
@@ -219,6 +229,7 @@ def test_invalid_principal_is_retried_until_iam_sees_the_new_principal(stubbed_c
 def test_invalid_principal_gives_up_after_wait_timeout(stubbed_clients):
     iam = stubbed_clients["iam"]
     iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    reread(iam, {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]})
     iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", "Invalid principal in policy", 400)
     result = run(dict(MERGE, wait_timeout=0))
     assert result["failed"] and "still rejects a principal" in result["msg"]
@@ -227,6 +238,7 @@ def test_invalid_principal_gives_up_after_wait_timeout(stubbed_clients):
 def test_other_malformed_policy_is_final(stubbed_clients):
     iam = stubbed_clients["iam"]
     iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    reread(iam, {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]})
     iam.add_client_error("update_assume_role_policy", "MalformedPolicyDocument", "Syntax errors in policy.", 400)
     result = run(MERGE)
     assert result["failed"]
@@ -237,6 +249,7 @@ def test_limit_exceeded_from_iam_is_reported(stubbed_clients):
     # IAM answers 409 LimitExceeded "Cannot exceed quota for ACLSizePerRole" when its own count is higher than ours.
     iam = stubbed_clients["iam"]
     iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    reread(iam, {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]})
     iam.add_client_error("update_assume_role_policy", "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048", 409)
     result = run(MERGE)
     assert result["failed"] and "ACLSizePerRole" in json.dumps(result)
@@ -246,6 +259,7 @@ def test_unmodifiable_entity_is_reported(stubbed_clients):
     # Roles protected by AWS (e.g. service-linked ones reached by another path) answer UnmodifiableEntity.
     iam = stubbed_clients["iam"]
     iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
+    reread(iam, {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]})
     iam.add_client_error("update_assume_role_policy", "UnmodifiableEntity", "Cannot perform the operation on the protected role", 400)
     result = run(MERGE)
     assert result["failed"] and "UnmodifiableEntity" in json.dumps(result)
@@ -267,7 +281,9 @@ def test_size_under_raised_quota_is_written(stubbed_clients):
     iam = stubbed_clients["iam"]
     iam.add_response("get_role", get_role_response({"Version": "2012-10-17", "Statement": [EC2_STATEMENT]}), {"RoleName": "spinnakerManaged"})
     iam.add_response("get_account_summary", {"SummaryMap": {"AssumeRolePolicySizeQuota": 8192}})
+    reread(iam, {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]})
     iam.add_response("update_assume_role_policy", {})
+    reread(iam, {"Version": "2012-10-17", "Statement": [EC2_STATEMENT]})
     iam.add_response("tag_role", {})  # the new statement S is recorded as the collection's
     principals = ["arn:aws:iam::%012d:role/spinnaker-%d" % (100000000000 + i, i) for i in range(60)]
     result = run({"role_name": "spinnakerManaged", "sid": "S", "principals": {"aws": principals}})
@@ -394,3 +410,29 @@ def test_removing_our_statement_drops_it_from_the_record(role):
     assert result["changed"]
     tags = client.list_role_tags(RoleName="spinnakerManaged")["Tags"]
     assert {"Key": "spinnaker.aws:owned-statements", "Value": ""} in tags
+
+
+@pytest.mark.parametrize("when", [2, 3], ids=["between-read-and-write", "just-after-the-write"])
+def test_a_concurrent_trust_merge_with_another_sid_is_not_lost(role, monkeypatch, when):
+    # Another team's tool adds its statement by a blind read-modify-write at the worst moments: between this
+    # module's read and its write (the re-read before writing merges again from it), or just after the write,
+    # from the document before it (the re-read after writing sees a document that is neither ours nor the old
+    # one, and merges ours back). Both statements end in the trust policy.
+    client, _log = role
+    original = iam_trust_policy.get_iam_role
+    stale = stored_trust(client)
+    calls = []
+    late = {"Sid": "LateTeam", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::888888888888:root"}, "Action": "sts:AssumeRole"}
+
+    def get_with_a_concurrent_writer(iam, name):
+        calls.append(name)
+        if len(calls) == when:
+            document = dict(stale, Statement=stale["Statement"] + [late])
+            client.update_assume_role_policy(RoleName="spinnakerManaged", PolicyDocument=json.dumps(document))
+        return original(iam, name)
+
+    monkeypatch.setattr(iam_trust_policy, "get_iam_role", get_with_a_concurrent_writer)
+    result = run(MERGE)
+    assert result["changed"] and not result.get("failed"), result
+    sids = sorted(s.get("Sid", "") for s in stored_trust(client)["Statement"])
+    assert sids == ["", "LateTeam", "OtherTeam", "SpinnakerManaging"]
