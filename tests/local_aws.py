@@ -12,6 +12,7 @@ import threading
 from urllib.parse import parse_qs
 
 WRITE_PREFIXES = ("Create", "Update", "Put", "Delete", "Attach", "Detach", "Add", "Remove", "Set", "Tag", "Untag")
+LOCK_NAME = "spinnaker.aws/run-lock"
 SCOPE_RE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 
 
@@ -38,6 +39,10 @@ class LocalAWS:
             target = environ.get("HTTP_X_AMZ_TARGET")
             if target:
                 action = target.split(".")[-1]
+                if LOCK_NAME.encode() in body:
+                    # The run lock (plugins/modules/run_lock.py) is created and deleted by every run that writes:
+                    # coordination between runs, not a change to what the collection manages. Recorded apart.
+                    service = "run-lock"
             else:
                 form = parse_qs(body.decode("utf-8", "replace")) if body else {}
                 query = parse_qs(environ.get("QUERY_STRING", ""))
@@ -98,8 +103,12 @@ class LocalAWS:
             self.calls = []
 
     def writes(self):
-        """The recorded calls that change state."""
-        return [c for c in self.calls if c[1].startswith(WRITE_PREFIXES)]
+        """The recorded calls that change state (the run lock's, recorded as service ``run-lock``, are not)."""
+        return [c for c in self.calls if c[1].startswith(WRITE_PREFIXES) and c[0] != "run-lock"]
+
+    def lock_calls(self):
+        """The run lock's calls, e.g. ``[("run-lock", "GetSecretValue"), ("run-lock", "CreateSecret"), ...]``."""
+        return [c for c in self.calls if c[0] == "run-lock"]
 
     def client(self, service, account_id=None):
         """A boto3 client for ``service`` acting in ``account_id`` (assumes its OrganizationAccountAccessRole,

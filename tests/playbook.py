@@ -41,8 +41,8 @@ def playbook_env(endpoint, hal_home):
     return env
 
 
-def run_playbook(playbook, inventory, endpoint, hal_home, extra_vars=None, args=(), check=True):
-    """Run ``ansible-playbook``; returns ``(returncode, output, recap)`` where recap maps host -> counts."""
+def playbook_command(playbook, inventory, endpoint, hal_home, extra_vars=None, args=()):
+    """The ``ansible-playbook`` argv of a run (see ``run_playbook``)."""
     halconfig = os.path.join(str(hal_home), ".hal", "config")
     command = [
         os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
@@ -52,11 +52,38 @@ def run_playbook(playbook, inventory, endpoint, hal_home, extra_vars=None, args=
     ]
     for key, value in (extra_vars or {}).items():
         command += ["-e", "%s=%s" % (key, value)]
-    command += list(args) + [os.path.join(ROOT, playbook)]
+    return command + list(args) + [os.path.join(ROOT, playbook)]
+
+
+def parse_recap(stdout):
+    """``PLAY RECAP`` as ``{host: {"ok", "changed", "unreachable", "failed"}}``."""
+    return {m.group(1): dict(ok=int(m.group(2)), changed=int(m.group(3)), unreachable=int(m.group(4)), failed=int(m.group(5)))
+            for m in RECAP_RE.finditer(stdout)}
+
+
+def run_playbook(playbook, inventory, endpoint, hal_home, extra_vars=None, args=(), check=True):
+    """Run ``ansible-playbook``; returns ``(returncode, output, recap)`` where recap maps host -> counts."""
+    command = playbook_command(playbook, inventory, endpoint, hal_home, extra_vars, args)
     proc = subprocess.run(command, env=playbook_env(endpoint, hal_home), capture_output=True, text=True, cwd=ROOT, check=False)
     output = proc.stdout + proc.stderr
-    recap = {m.group(1): dict(ok=int(m.group(2)), changed=int(m.group(3)), unreachable=int(m.group(4)), failed=int(m.group(5)))
-             for m in RECAP_RE.finditer(proc.stdout)}
     if check and proc.returncode != 0:
         raise AssertionError("ansible-playbook failed (%d):\n%s" % (proc.returncode, output[-8000:]))
-    return proc.returncode, output, recap
+    return proc.returncode, output, parse_recap(proc.stdout)
+
+
+def run_together(runs):
+    """Start several ``ansible-playbook`` runs at the same moment and wait for all of them.
+
+    ``runs``: a list of ``run_playbook`` keyword dicts. Returns one ``(returncode, output, recap)`` per run, in order.
+    """
+    procs = []
+    for run in runs:
+        command = playbook_command(run["playbook"], run["inventory"], run["endpoint"], run["hal_home"],
+                                   run.get("extra_vars"), run.get("args", ()))
+        procs.append(subprocess.Popen(command, env=playbook_env(run["endpoint"], run["hal_home"]), cwd=ROOT,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    results = []
+    for proc in procs:
+        stdout = proc.communicate()[0]
+        results.append((proc.returncode, stdout, parse_recap(stdout)))
+    return results

@@ -126,8 +126,8 @@ def test_the_onboarding_survey_never_repoints_or_moves_an_account(tmp_path, surv
 def test_the_offboarding_survey_refuses_a_name_that_stands_for_two_accounts(tmp_path):
     with LocalAWS() as aws:
         # develop is registered as "staging": the name is staging's host and develop's Spinnaker account.
-        inventory = write_inventory(tmp_path / "inventory.yml", host_vars={"staging": {"spinnaker_account_name": "dev"},
-                                                                          "develop": {"spinnaker_account_name": "staging"}})
+        names = {"staging": {"spinnaker_account_name": "dev"}, "develop": {"spinnaker_account_name": "staging"}}
+        inventory = write_inventory(tmp_path / "inventory.yml", host_vars=names)
         rc, output, _recap = run_playbook("playbooks/offboard_account.yml", inventory, aws.endpoint, tmp_path,
                                           extra_vars={"spinnaker_offboard_account_name": "staging"}, check=False)
         assert rc != 0 and "which names develop and staging" in output

@@ -143,8 +143,16 @@ def test_no_secret_appears_in_any_output(converged):
 def test_second_run_changes_nothing_and_writes_nothing(converged):
     recap = converged["second"][2]
     assert recap and all(counts["changed"] == 0 and counts["failed"] == 0 for counts in recap.values()), recap
-    writes = [c for c in converged["second_calls"] if c[1].startswith(("Create", "Update", "Put", "Delete", "Attach", "Add"))]
+    writes = [c for c in converged["second_calls"]
+              if c[1].startswith(("Create", "Update", "Put", "Delete", "Attach", "Add")) and c[0] != "run-lock"]
     assert writes == []
+
+
+def test_every_run_takes_the_run_lock_and_releases_it(converged):
+    lock_writes = [action for service, action in converged["second_calls"] if service == "run-lock" and action.endswith("Secret")]
+    assert "CreateSecret" in lock_writes and lock_writes[-1] == "DeleteSecret"
+    names = [s["Name"] for s in converged["aws"].client("secretsmanager", "100000000001").list_secrets()["SecretList"]]
+    assert names == ["spinnaker/spinnakerManaging/access-key"]  # the lock is gone
     hal_writes = converged["hal"].writes()
     assert hal_writes.count(["deploy", "apply"]) == 1  # only the first run redeployed
 
@@ -258,7 +266,8 @@ def test_verify_lint_names_the_account_whose_trust_lost_the_managing_principal(c
         ({"develop": {"spinnaker_account_name": "my develop"}}, "develop: the Spinnaker account name 'my develop'"),
         ({"develop": {"aws_bootstrap_role_arn": "arn:aws:iam::300000000003:role/OrganizationAccountAccessRole"}},
          "develop: aws_bootstrap_role_arn is in account 300000000003, but aws_account_id is 200000000002"),
-        ({"develop": {"aws_bootstrap_role_arn": "OrganizationAccountAccessRole"}}, "develop: aws_bootstrap_role_arn 'OrganizationAccountAccessRole' is not an IAM role ARN"),
+        ({"develop": {"aws_bootstrap_role_arn": "OrganizationAccountAccessRole"}},
+         "develop: aws_bootstrap_role_arn 'OrganizationAccountAccessRole' is not an IAM role ARN"),
         ({"develop": {"aws_bootstrap_role_arn": "arn:aws-cn:iam::200000000002:role/admin"}}, "develop: aws_bootstrap_role_arn is in the aws-cn partition"),
         ({"spinnakerManaging": {"managing_account_identity": "existing", "managing_account_existing_arn": "arn:aws:iam::999999999999:role/spinnaker"}},
          "managing_account_existing_arn is in account 999999999999, not the managing account 100000000001"),
