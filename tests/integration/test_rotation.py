@@ -85,3 +85,24 @@ def test_no_secret_access_key_reaches_the_output_or_halyard_argv(world):
     for secret in (old_secret, new_secret):
         assert secret not in output
         assert all(secret not in " ".join(argv) for argv in world.hal.invocations())
+
+
+def test_site_reports_the_key_age_and_rotates_a_key_older_than_the_max_age(world):
+    import datetime
+
+    from moto.iam.models import iam_backends
+
+    # moto stamps a key with the time it was created; a key created 100 days ago is made by moving that stamp back
+    # in the moto server this test process runs (the playbook still reads it over HTTP, as ListAccessKeys).
+    before = stored(world)["access_key_id"]
+    _rc, output, _recap = world.run()
+    assert "its access key is 0 day(s) old" in output
+    backend = iam_backends["100000000001"]["global"]
+    for key in backend.users["spinnakerManaging"].access_keys:
+        if key.access_key_id == before:
+            key.create_date = key.create_date - datetime.timedelta(days=100)
+    _rc, output, _recap = world.run({"managing_account_access_key_max_age_days": "90", "spinnaker_verify": "true"})
+    assert "its access key is 100 day(s) old, due for rotation" in output
+    after = stored(world)["access_key_id"]
+    assert after != before
+    assert_converged(world, after, before)
