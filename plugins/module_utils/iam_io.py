@@ -30,6 +30,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_man
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonicalize_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import parse_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
 
@@ -467,6 +468,25 @@ def guarded_merge(marker, result, changed, read, plan, write, is_later, attempts
     if not changed:
         return result, wrote
     raise ConcurrentWriteError("the document changed under %d merges in a row" % attempts)
+
+
+def guarded_document_merge(before, result, read_document, plan, write_document, document_of=lambda result: result):
+    """``guarded_merge`` for a document without versions (a trust or an inline policy), whose marker is the
+    document itself in canonical form. ``read_document()`` -> the stored document (``None`` when gone);
+    ``write_document(document)`` writes one; ``document_of(result)`` is the document of a merge result. A re-read
+    after the write that shows neither what was written nor what was read before is another writer's."""
+    def read():
+        document = read_document()
+        return (canonicalize_policy(document) if document else None), document
+
+    def write(merged):
+        write_document(document_of(merged))
+        return canonicalize_policy(document_of(merged))
+
+    def is_later(observed, written, previous):
+        return observed not in (written, previous)
+
+    return guarded_merge(canonicalize_policy(before), result, True, read, plan, write, is_later)
 
 
 def version_number(version_id):

@@ -268,6 +268,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import other_
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_inline_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_document_merge
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_merge
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_managed_policy_version
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import version_number
@@ -275,7 +276,6 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_po
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import MANAGED_POLICY_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonicalize_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_resources
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_policy_statement
@@ -445,23 +445,15 @@ def run_inline(module, client, specs):
             put_inline_policy(client, entity, entity_name, policy_name, json.dumps(policy))
         else:
             # An existing inline policy may have other writers: re-read before and after (module_utils.iam_io).
-            def read():
-                document = get_inline_policy_document(client, entity, entity_name, policy_name)
-                return canonicalize_policy(document) if document else None, document
-
             def plan(document):
                 merged, again, _report = merge_all(document, specs, params["state"], params["exclusive"])
                 return merged, again
 
-            def write(merged):
-                put_inline_policy(client, entity, entity_name, policy_name, json.dumps(merged))
-                return canonicalize_policy(merged)
-
-            def is_later(observed, written, previous):
-                return observed not in (written, previous)
-
             try:
-                policy, _wrote = guarded_merge(canonicalize_policy(before), policy, True, read, plan, write, is_later)
+                policy, _wrote = guarded_document_merge(
+                    before, policy,
+                    lambda: get_inline_policy_document(client, entity, entity_name, policy_name), plan,
+                    lambda document: put_inline_policy(client, entity, entity_name, policy_name, json.dumps(document)))
             except ConcurrentWriteError as e:
                 raise PolicyError("The inline policy %s of %s %s is being changed by another writer at the same time (%s); "
                                   "re-run when it is done." % (policy_name, entity, entity_name, e), "policy_name")

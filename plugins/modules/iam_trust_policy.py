@@ -360,7 +360,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERS
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import SERVICE_LINKED_ROLE_PATH
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import attach_role_managed_policies
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_merge
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_document_merge
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import create_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import delete_owned_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ensure_instance_profile
@@ -376,7 +376,6 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import 
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import build_trust_condition
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonicalize_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_wildcard_principal
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_principals
@@ -618,23 +617,15 @@ def write_trust(client, params, role_name, before, result, partition):
     """Write the merged trust policy so that a concurrent writer's change is not lost silently: re-read just before
     and just after the write, and merge again from a document another writer changed (module_utils.iam_io
     ``guarded_merge``). Returns the merge result last written (``changed`` stays true)."""
-    def read():
-        document = get_iam_role(client, role_name)["AssumeRolePolicyDocument"]
-        return canonicalize_policy(document), document
-
     def plan(document):
         merged = merged_trust(client, params, role_name, document, partition)[0]
         return merged, merged["changed"]
 
-    def write(merged):
-        update_trust_policy(client, role_name, json.dumps(merged["policy"]), params["wait_timeout"])
-        return canonicalize_policy(merged["policy"])
-
-    def is_later(observed, written, previous):
-        return observed not in (written, previous)
-
     try:
-        merged, _wrote = guarded_merge(canonicalize_policy(before), result, True, read, plan, write, is_later)
+        merged, _wrote = guarded_document_merge(
+            before, result, lambda: get_iam_role(client, role_name)["AssumeRolePolicyDocument"], plan,
+            lambda document: update_trust_policy(client, role_name, json.dumps(document), params["wait_timeout"]),
+            document_of=lambda merged: merged["policy"])
     except ConcurrentWriteError as e:
         raise PolicyError("%s's trust policy is being changed by another writer at the same time (%s); re-run when it "
                           "is done." % (role_name, e), "role_name")
