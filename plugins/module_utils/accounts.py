@@ -94,3 +94,31 @@ def halyard_accounts(accounts, assume_role, adopt=()):
                 "environment": account["environment"],
             })
     return result
+
+
+def foreign_account(current, name, account_id, adopt=False, adopt_variable="spinnaker_halyard_adopt_accounts"):
+    """Whether Spinnaker's account ``current`` (as clouddriver and Halyard store it: ``accountId``,
+    ``assumeRole``...; ``None`` when there is none) belongs to somebody else, for any writer of Spinnaker's config.
+
+    An account of the same ``name`` that holds another AWS account id than ``account_id`` (a 12-digit string) is
+    not the inventory's account (a hand-made one, another team's): it must be left exactly as it is, unless
+    ``adopt``. Returns ``None`` when the writer may change it, else the refusal::
+
+        {"name": "develop", "account_id": "999999999999", "assume_role": "role/admin",
+         "wanted_account_id": "200000000002", "msg": "develop: Spinnaker already has ..."}
+
+    ``adopt_variable`` is the variable the message names as the fix.
+    """
+    if current is None or adopt or not account_id:
+        return None
+    have = str(current.get("accountId") or "")
+    if have == str(account_id):
+        return None
+    return {
+        "name": name, "account_id": have, "assume_role": current.get("assumeRole"), "wanted_account_id": str(account_id),
+        "msg": "%s: Spinnaker already has an account of that name for AWS account %s (assumeRole %s), not %s: it is "
+               "not this inventory's and was left as it is. Give the inventory host another spinnaker_account_name, "
+               "or, if it is yours to replace, list %s in %s."
+               % (name, have or "(none)", current.get("assumeRole") or "(none)", account_id, name, adopt_variable),
+    }
+

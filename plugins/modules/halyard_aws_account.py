@@ -182,6 +182,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import foreign_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HAS_YAML
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalRunner
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalyardError
@@ -199,24 +200,6 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import provi
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import readded_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import validate_account_params
 from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import halyard_argument_spec
-
-
-def foreign_account(current, params):
-    """``None`` when the halconfig's account ``current`` may be changed for ``params``, else the refusal (a dict,
-    see RV(refused)): an account of the same name that holds another AWS account id is not the one the inventory
-    means, unless ``params["adopt"]``."""
-    if current is None or params.get("adopt") or not params.get("account_id"):
-        return None
-    have = str(current.get("accountId") or "")
-    if have == str(params["account_id"]):
-        return None
-    return dict(
-        name=params["name"], account_id=have, assume_role=current.get("assumeRole"), wanted_account_id=params["account_id"],
-        msg="%s: Spinnaker already has an account of that name for AWS account %s (assumeRole %s), not %s: it is not "
-        "this inventory's and was left as it is. Give the inventory host another spinnaker_account_name, or, if it is "
-        "yours to replace, list %s in spinnaker_halyard_adopt_accounts (option adopt)."
-        % (params["name"], have or "(none)", current.get("assumeRole") or "(none)", params["account_id"], params["name"]),
-    )
 
 
 def ensure_account(runner, halconfig, params):
@@ -334,7 +317,8 @@ def main():
         refused = []
         for spec in specs:
             calls = len(runner.commands)
-            refusal = foreign_account(get_aws_account(halconfig, spec["name"], runner.deployment), spec)
+            refusal = foreign_account(get_aws_account(halconfig, spec["name"], runner.deployment), spec["name"],
+                                      spec["account_id"], spec.get("adopt"))
             if refusal:
                 refused.append(refusal)
                 continue

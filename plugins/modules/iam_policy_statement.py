@@ -447,6 +447,10 @@ def run_inline(module, client, specs):
             # An existing inline policy may have other writers: re-read before and after (module_utils.iam_io).
             def plan(document):
                 merged, again, _report = merge_all(document, specs, params["state"], params["exclusive"])
+                if again and others + policy_size(merged) > limit:  # another writer's statements count too
+                    raise PolicyError("The inline policies of %s %s would total %d characters, over IAM's limit of %d, once "
+                                      "merged with another writer's change. Move statements to a managed policy."
+                                      % (entity, entity_name, others + policy_size(merged), limit), "size")
                 return merged, again
 
             try:

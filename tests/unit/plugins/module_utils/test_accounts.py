@@ -121,3 +121,15 @@ def test_inventory_check_refuses_an_unknown_state_and_offboarding_the_managing_a
     assert any(e.startswith("spinnakerManaging: spinnaker_account_state is absent on the managing account while 1 other") for e in errors)
     accounts[1]["spinnaker_account_state"] = "absent"
     assert inventory_errors(accounts, ["spinnakerManaging"]) == []  # everything offboarded: allowed
+
+
+def test_an_account_of_the_same_name_for_another_aws_account_is_foreign_unless_adopted():
+    from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import foreign_account
+
+    theirs = {"name": "develop", "accountId": "999999999999", "assumeRole": "role/admin"}
+    refusal = foreign_account(theirs, "develop", "200000000002")
+    assert refusal["account_id"] == "999999999999" and refusal["assume_role"] == "role/admin"
+    assert "for AWS account 999999999999 (assumeRole role/admin), not 200000000002" in refusal["msg"]
+    assert foreign_account(theirs, "develop", "200000000002", adopt=True) is None
+    assert foreign_account(dict(theirs, accountId="200000000002"), "develop", "200000000002") is None
+    assert foreign_account(None, "develop", "200000000002") is None
