@@ -121,4 +121,3 @@ def foreign_account(current, name, account_id, adopt=False, adopt_variable="spin
                "or, if it is yours to replace, list %s in %s."
                % (name, have or "(none)", current.get("assumeRole") or "(none)", account_id, name, adopt_variable),
     }
-
