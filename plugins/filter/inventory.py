@@ -36,7 +36,13 @@ options:
   registration_group:
     description:
       - The group the run's Spinnaker registration play runs on (C(halyard)), which must then hold exactly one host.
-      - Empty when the run registers nothing (C(spinnaker_halyard_enabled=false)).
+      - Empty when the run registers nothing (C(spinnaker_registration_enabled=false)).
+  registration:
+    description:
+      - The run's C(spinnaker_registration) (V(halyard), V(clouddriver_config) or V(account_api)); the settings
+        that path needs on the registration host are checked too.
+    type: str
+    default: ""
     type: str
     default: ""
 """
@@ -64,12 +70,14 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import inv
 ACCOUNT_VARIABLES = (
     "aws_account_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_extra_regions", "spinnaker_partition",
     "spinnaker_account_state", "spinnaker_external_id", "spinnaker_default_external_id", "aws_bootstrap_role_arn",
+    "spinnaker_permissions",
 )
 MANAGING_SETTINGS = ("managing_account_assume_role_scope", "managing_account_organization_id", "managing_account_allow_unbound_wildcard")
 
 
-def inventory_errors(hostvars, groups, registration_group=""):
-    """Build the account list from ``hostvars`` and ``groups`` and validate it (see module_utils.inventory)."""
+def inventory_errors(hostvars, groups, registration_group="", registration=""):
+    """Build the account list from ``hostvars`` and ``groups`` and validate it (see module_utils.inventory).
+    ``registration``: the run's ``spinnaker_registration`` (its host's settings are checked too)."""
     managing = list(groups.get("spinnaker_managing", []))
     hosts = account_hosts(groups)
     accounts = []
@@ -78,7 +86,12 @@ def inventory_errors(hostvars, groups, registration_group=""):
         accounts.append(dict(((name, variables.get(name)) for name in ACCOUNT_VARIABLES), host=host))
     settings = hostvars[managing[0]] if len(managing) == 1 else {}
     first = hostvars[hosts[0]] if hosts else {}
-    registration = (registration_group, list(groups.get(registration_group, []))) if registration_group else None
+    registration_hosts = list(groups.get(registration_group, [])) if registration_group else []
+    path = registration or "halyard"
+    registration = None
+    if registration_group:
+        registration = (registration_group, registration_hosts, path,
+                        hostvars[registration_hosts[0]] if len(registration_hosts) == 1 else {})
     return _inventory_errors(
         accounts,
         managing,

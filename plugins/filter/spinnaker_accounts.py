@@ -58,7 +58,8 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import acco
 
 HOST_VARIABLES = (
     "aws_account_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_environment", "spinnaker_external_id",
-    "spinnaker_default_external_id", "spinnaker_account_state", "spinnaker_iam_started", "spinnaker_iam_converged",
+    "spinnaker_default_external_id", "spinnaker_permissions", "spinnaker_lambda_enabled", "spinnaker_partition",
+    "spinnaker_account_state", "spinnaker_iam_started", "spinnaker_iam_converged",
 )
 
 

@@ -5,18 +5,23 @@
 
 """The account model: what Spinnaker should know about every account of the inventory (pure: plain data).
 
-Every writer of Spinnaker's configuration (the Halyard role today) and the checks that compare it with AWS read
-this one list, so they can never disagree on what an account is. An account is a dict::
+Every writer of Spinnaker's configuration (Halyard, clouddriver's config files, the Account Management API) and
+the checks that compare it with AWS read this one list, so they can never disagree on what an account is. An
+account is a dict::
 
     {"host": "develop", "name": "develop", "account_id": "200000000002", "regions": ["us-east-1"],
      "external_id": "spinnaker-develop-0b5e" or None, "environment": "develop" or None,
-     "state": "present" or "absent", "iam_ok": True}
+     "permissions": {"READ": ["team"], "WRITE": ["team"]} or None, "lambda_enabled": True or None,
+     "partition": "aws", "state": "present" or "absent", "iam_ok": True}
 
 Rules (one place for each):
 
 * ``name`` is ``spinnaker_account_name``, else the inventory host name.
 * ``external_id`` is the host's ``spinnaker_external_id`` when the host sets one (an empty string meaning "none"),
   else ``spinnaker_default_external_id`` (what an AWX credential injects for every host), else none.
+* ``permissions`` is ``spinnaker_permissions`` (Fiat roles per ``READ``/``WRITE``; ``None`` when unset: not managed),
+  ``lambda_enabled`` is ``spinnaker_lambda_enabled`` (``None`` when unset), ``partition`` is
+  ``spinnaker_partition`` (default ``aws``).
 * ``state`` is ``spinnaker_account_state`` (``present`` unless it says ``absent``: offboard the account).
 * ``iam_ok`` is false for a present account whose IAM started converging in this run and did not finish (a task
   failed for that host): such an account must not be added to or changed in Spinnaker's configuration by this
@@ -24,6 +29,7 @@ Rules (one place for each):
 """
 
 ACCOUNT_STATES = ("present", "absent")
+PERMISSION_KINDS = ("READ", "WRITE")
 
 
 def account_hosts(groups):
@@ -39,12 +45,31 @@ def effective_external_id(host_value, default_value=None):
     return value or None
 
 
+def normalize_permissions(value):
+    """``spinnaker_permissions`` as ``{"READ": [...], "WRITE": [...]}`` (both keys, sorted unique role names), or
+    ``None`` when unset. A kind that is missing grants nobody. Roles are Fiat role names, compared case-sensitively
+    as Fiat stores them."""
+    if value is None:
+        return None
+    return dict((kind, sorted(set(str(role) for role in (value.get(kind) or [])))) for kind in PERMISSION_KINDS)
+
+
+def as_bool(value):
+    """An inventory flag as a bool (``True``, ``"yes"``, ``"true"``, ``1``...), or ``None`` when unset."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on", "y")
+    return bool(value)
+
+
 def account_model(hosts, iam_checked=True):
     """Build the account list from one dict of variables per host.
 
     ``hosts``: a list of dicts with ``host`` and the host's ``aws_account_id``, ``spinnaker_account_name``,
     ``spinnaker_regions``, ``spinnaker_environment``, ``spinnaker_external_id``,
-    ``spinnaker_default_external_id``, ``spinnaker_account_state``, ``spinnaker_iam_started`` and
+    ``spinnaker_default_external_id``, ``spinnaker_permissions``, ``spinnaker_lambda_enabled``,
+    ``spinnaker_partition``, ``spinnaker_account_state``, ``spinnaker_iam_started`` and
     ``spinnaker_iam_converged`` (each ``None`` when unset). ``iam_checked``: whether this run's IAM part ran (``spinnaker_iam_enabled``); when it did not,
     every account counts as converged.
 
@@ -61,6 +86,9 @@ def account_model(hosts, iam_checked=True):
             "external_id": effective_external_id(variables.get("spinnaker_external_id"),
                                                  variables.get("spinnaker_default_external_id")),
             "environment": variables.get("spinnaker_environment") or None,
+            "permissions": normalize_permissions(variables.get("spinnaker_permissions")),
+            "lambda_enabled": as_bool(variables.get("spinnaker_lambda_enabled")),
+            "partition": variables.get("spinnaker_partition") or "aws",
             "state": state,
             "iam_ok": (state == "absent" or not iam_checked or not variables.get("spinnaker_iam_started")
                        or bool(variables.get("spinnaker_iam_converged"))),
@@ -93,7 +121,119 @@ def halyard_accounts(accounts, assume_role, adopt=()):
                 "external_id": account["external_id"] or "",
                 "environment": account["environment"],
             })
+            if account["permissions"] is not None:
+                result[-1]["read_permissions"] = account["permissions"]["READ"]
+                result[-1]["write_permissions"] = account["permissions"]["WRITE"]
+            if account["lambda_enabled"] is not None:
+                result[-1]["lambda_enabled"] = account["lambda_enabled"]
     return result
+
+
+def assume_role_for(account, role_name="spinnakerManaged", path="/"):
+    """clouddriver's ``assumeRole`` of one account of the model: ``role/<path><name>`` in the ``aws`` partition
+    (clouddriver turns a value that does not start with ``arn:`` into ``arn:aws:iam::<accountId>:<value>``, always
+    in the ``aws`` partition), the full role ARN in any other partition (GovCloud, China), where that rule would
+    build a wrong ARN."""
+    relative = "role%s%s" % (path if path.startswith("/") else "/" + path, role_name)
+    if account.get("partition", "aws") == "aws":
+        return relative
+    return "arn:%s:iam::%s:%s" % (account["partition"], account["account_id"], relative)
+
+
+def registration_entries(accounts, assume_role):
+    """The ``accounts`` option of the clouddriver writers (``spinnaker.aws.clouddriver_aws_config`` and
+    ``spinnaker.aws.gate_aws_accounts``) for the account model.
+
+    ``assume_role``: a function of one account returning its ``assumeRole`` (see ``assume_role_for``). A present
+    account whose IAM converged gives every field the model has (``external_id: None`` when it has none);
+    an absent account gives ``{"name", "account_id", "state": "absent"}``; a present account whose IAM failed in
+    this run is left out, so the writers leave it as Spinnaker has it.
+    """
+    entries = []
+    for account in accounts:
+        if account["state"] == "absent":
+            entries.append({"name": account["name"], "account_id": account["account_id"], "state": "absent"})
+        elif account["iam_ok"]:
+            entries.append({
+                "name": account["name"], "account_id": account["account_id"], "assume_role": assume_role(account),
+                "regions": list(account["regions"]), "external_id": account["external_id"],
+                "environment": account["environment"], "permissions": account.get("permissions"),
+                "lambda_enabled": account.get("lambda_enabled"), "state": "present",
+            })
+    return entries
+
+
+# The keys of a clouddriver account a writer always owns (an unset one is removed); ``permissions`` and
+# ``lambdaEnabled`` are owned only when the inventory sets them.
+OWNED_KEYS = ("name", "accountId", "assumeRole", "regions", "environment", "externalId")
+
+
+def clouddriver_account(entry):
+    """One entry of clouddriver's ``aws.accounts`` (the shape the Account Management API stores, without ``type``)
+    for a present entry of ``registration_entries``.
+
+    Shape, as clouddriver's ``AccountsConfiguration.Account`` binds it::
+
+        {"name": "develop", "accountId": "200000000002", "assumeRole": "role/spinnakerManaged",
+         "regions": [{"name": "us-east-1"}], "environment": "develop", "externalId": "...",
+         "permissions": {"READ": [...], "WRITE": [...]}, "lambdaEnabled": False}
+
+    ``accountId`` is a string (an unquoted id with a leading zero would be read as an octal number), ``regions``
+    are objects with ``name`` (bare strings do not bind), ``environment`` defaults to the name as clouddriver's does.
+    ``externalId``, ``permissions`` and ``lambdaEnabled`` appear only when set.
+    """
+    account = {
+        "name": entry["name"],
+        "accountId": str(entry["account_id"]),
+        "assumeRole": entry["assume_role"],
+        "regions": [{"name": region} for region in entry.get("regions") or []],
+        "environment": entry.get("environment") or entry["name"],
+    }
+    if entry.get("external_id"):
+        account["externalId"] = entry["external_id"]
+    if entry.get("permissions") is not None:
+        account["permissions"] = normalize_permissions(entry["permissions"])
+    if entry.get("lambda_enabled") is not None:
+        account["lambdaEnabled"] = bool(entry["lambda_enabled"])
+    return account
+
+
+def registration_plan(entries, current, adopt=(), adopt_variable="spinnaker_adopt_accounts"):
+    """What a writer of clouddriver's account definitions must do to make ``current`` match ``entries``.
+
+    ``entries``: the writer's ``accounts`` option (see ``registration_entries``); ``current``: Spinnaker's
+    definitions by name, in clouddriver's shape (``accountId``, ``assumeRole``...; a ``type`` key is ignored).
+    Keys the collection does not own (``OWNED_KEYS``, plus ``permissions``/``lambdaEnabled`` when set) are kept
+    from ``current``. ``adopt``: names to take over although Spinnaker holds them for another AWS account id.
+
+    Returns ``{"upsert": [account, ...], "delete": [name, ...], "unchanged": [name, ...], "refused": [refusal, ...],
+    "unlisted": [name, ...]}``: ``upsert`` the whole wanted definitions of new or changed accounts (in entry
+    order), ``delete`` offboarded accounts that exist, ``refused`` accounts held for another AWS account id (see
+    ``foreign_account``; nothing is done to them), ``unlisted`` names in ``current`` that no entry mentions
+    (reported, never touched).
+    """
+    plan = {"upsert": [], "delete": [], "unchanged": [], "refused": [], "unlisted": []}
+    adopt = set(adopt or ())
+    for entry in entries:
+        have = current.get(entry["name"])
+        refusal = foreign_account(have, entry["name"], entry.get("account_id"), entry["name"] in adopt, adopt_variable)
+        if refusal:
+            plan["refused"].append(refusal)
+        elif entry.get("state") == "absent":
+            if have is not None:
+                plan["delete"].append(entry["name"])
+        else:
+            wanted = clouddriver_account(entry)
+            owned = set(OWNED_KEYS) | set(wanted)
+            merged = dict((key, value) for key, value in (have or {}).items() if key not in owned and key != "type")
+            merged.update(wanted)
+            if have is not None and dict((k, v) for k, v in have.items() if k != "type") == merged:
+                plan["unchanged"].append(entry["name"])
+            else:
+                plan["upsert"].append(merged)
+    named = set(entry["name"] for entry in entries)
+    plan["unlisted"] = sorted(name for name in current if name not in named)
+    return plan
 
 
 def foreign_account(current, name, account_id, adopt=False, adopt_variable="spinnaker_halyard_adopt_accounts"):
@@ -121,3 +261,48 @@ def foreign_account(current, name, account_id, adopt=False, adopt_variable="spin
                "or, if it is yours to replace, list %s in %s."
                % (name, have or "(none)", current.get("assumeRole") or "(none)", account_id, name, adopt_variable),
     }
+
+
+# The argument spec of the ``accounts`` option of the clouddriver writers (documented by the
+# spinnaker.aws.registration doc fragment).
+ACCOUNT_SPEC = dict(
+    name=dict(type="str", required=True),
+    account_id=dict(type="str", required=True),
+    assume_role=dict(type="str"),
+    regions=dict(type="list", elements="str"),
+    external_id=dict(type="str"),
+    environment=dict(type="str"),
+    permissions=dict(type="dict", options=dict(
+        READ=dict(type="list", elements="str", default=[]),
+        WRITE=dict(type="list", elements="str", default=[]),
+    )),
+    lambda_enabled=dict(type="bool"),
+    state=dict(type="str", choices=list(ACCOUNT_STATES), default="present"),
+)
+
+
+def registration_argument_spec():
+    """The options every clouddriver writer shares (``accounts``, ``adopt``, ``prune_unlisted``), for
+    ``AnsibleModule``'s ``argument_spec``."""
+    return dict(
+        accounts=dict(type="list", elements="dict", required=True, options=ACCOUNT_SPEC),
+        adopt=dict(type="list", elements="str", default=[]),
+        prune_unlisted=dict(type="bool", default=False),
+    )
+
+
+def entry_errors(entries):
+    """What is wrong with a writer's ``accounts`` option, before anything is written: a present account without
+    ``assume_role`` or ``regions``, a name that appears twice. Returns a list of messages (empty when it is
+    fine), each naming the account."""
+    errors = []
+    names = [entry["name"] for entry in entries]
+    for name in sorted(set(n for n in names if names.count(n) > 1)):
+        errors.append("accounts: the name %s appears more than once" % name)
+    for entry in entries:
+        if entry.get("state", "present") == "present":
+            if not entry.get("assume_role"):
+                errors.append("accounts[%s]: assume_role is required for a present account" % entry["name"])
+            if not entry.get("regions"):
+                errors.append("accounts[%s]: regions must name at least one region" % entry["name"])
+    return errors

@@ -66,6 +66,14 @@ def _account_errors(account, regions_of):
                 "region per item, e.g. us-west-2; for a region newer than the installed botocore, upgrade botocore or "
                 "list it in spinnaker_extra_regions." % (host, bad, partition)
             )
+    permissions = account.get("spinnaker_permissions")
+    if permissions is not None and not (
+            isinstance(permissions, dict) and set(permissions) <= {"READ", "WRITE"}
+            and all(isinstance(v, (list, tuple)) and all(isinstance(r, str) for r in v) for v in permissions.values())):
+        errors.append(
+            "%s: spinnaker_permissions must map READ and/or WRITE to lists of Fiat role names, e.g. "
+            "{READ: [developers], WRITE: [deployers]}; got %r." % (host, permissions)
+        )
     for variable in ("spinnaker_external_id", "spinnaker_default_external_id"):
         message = _external_id_error(host, variable, account.get(variable))
         if message:
@@ -105,8 +113,10 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
     host (an AWX job slice) go on: it is then the principal every managed role trusts.
     ``managing_settings``: the managing host's ``managing_account_assume_role_scope``,
     ``managing_account_organization_id`` and ``managing_account_allow_unbound_wildcard``.
-    ``registration``: ``None`` when this run registers nothing with Spinnaker, else ``(group, hosts)``: the group
-    the registration play runs on and its hosts, which must be exactly one.
+    ``registration``: ``None`` when this run registers nothing with Spinnaker, else ``(group, hosts)`` or
+    ``(group, hosts, path, variables)``: the group the registration play runs on and its hosts, which must be
+    exactly one; ``path`` the value of ``spinnaker_registration`` and ``variables`` that host's variables, checked by
+    ``registration_errors``.
     ``regions_of``: ``partition -> region names`` (botocore's endpoint data by default).
     """
     errors = []
@@ -143,13 +153,47 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
             )
     errors.extend(_managing_errors(accounts, managing_hosts, identity, irsa_provider_arn, irsa_issuer, existing_arn, managing_settings))
     if registration is not None:
-        group, hosts = registration
+        group, hosts = registration[:2]
         if len(hosts) != 1:
             errors.append(
                 "The %s group must hold exactly one host (where Spinnaker's config is written); it holds %d%s. Add the "
-                "host to the inventory's %s group, or turn registration off for this run (spinnaker_halyard_enabled: false)."
-                % (group, len(hosts), ": " + ", ".join(hosts) if hosts else "", group)
+                "host to the inventory's %s group, or turn registration off for this run "
+                "(spinnaker_registration_enabled: false)." % (group, len(hosts), ": " + ", ".join(hosts) if hosts else "", group)
             )
+        elif len(registration) > 2:
+            errors.extend(registration_errors(registration[2], hosts[0], registration[3] or {}))
+    return errors
+
+
+# spinnaker_registration -> the inventory group its play runs on.
+REGISTRATION_GROUPS = {"halyard": "halyard", "clouddriver_config": "clouddriver", "account_api": "gate"}
+
+
+def registration_errors(path, host, variables):
+    """The problems of the registration settings on the registration host ``host`` (its ``variables``) for
+    ``path``, the value of ``spinnaker_registration``: the path must be one of ``REGISTRATION_GROUPS``;
+    ``clouddriver_config`` needs exactly one of ``spinnaker_clouddriver_component_dir`` and
+    ``spinnaker_clouddriver_local_file``; ``account_api`` needs an http(s) ``spinnaker_gate_url`` and at most one
+    way to authenticate."""
+    if path not in REGISTRATION_GROUPS:
+        return ["spinnaker_registration must be one of %s, got %r." % (", ".join(sorted(REGISTRATION_GROUPS)), path)]
+    errors = []
+    if path == "clouddriver_config":
+        places = [v for v in ("spinnaker_clouddriver_component_dir", "spinnaker_clouddriver_local_file") if variables.get(v)]
+        if len(places) != 1:
+            errors.append(
+                "%s: set exactly one of spinnaker_clouddriver_component_dir (a kustomize component the collection owns) "
+                "and spinnaker_clouddriver_local_file (a clouddriver-local.yml to merge into); %s." % (
+                    host, "both are set" if places else "neither is set")
+            )
+    elif path == "account_api":
+        url = str(variables.get("spinnaker_gate_url") or "")
+        if not url.startswith(("https://", "http://")):
+            errors.append("%s: spinnaker_gate_url must be gate's API base URL, e.g. https://gate.example.com/api/v1; "
+                          "got %r." % (host, url))
+        if variables.get("spinnaker_gate_api_token") and variables.get("spinnaker_gate_username"):
+            errors.append("%s: set spinnaker_gate_username/spinnaker_gate_password or spinnaker_gate_api_token, not both."
+                          % host)
     return errors
 
 

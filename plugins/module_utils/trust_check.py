@@ -65,9 +65,11 @@ def assumed_account(assumed_role_arn):
     return match.group(1) if match else None
 
 
-def new_row(role_arn, expected_account, external_id):
-    """The report row of one role before any call."""
+def new_row(role_arn, expected_account, external_id, registration=None):
+    """The report row of one role before any call. ``registration``: how the run registered the account with
+    Spinnaker (``halyard``, ``clouddriver_config``, ``account_api``), shown in the table when given."""
     return {
+        "registration": registration,
         "account_id": expected_account,
         "role_arn": role_arn,
         "assumed": False,
@@ -97,13 +99,15 @@ def finish_row(row):
 
 def format_table(rows):
     """A fixed-width text table of the rows, one line per role, for the run's output."""
-    header = ("account", "role", "assumed", "external id", "read", "result")
+    registered = any(row.get("registration") for row in rows)
+    header = ("account", "role") + (("registered by",) if registered else ()) + ("assumed", "external id", "read", "result")
     lines = []
     for row in rows:
         external = "n/a" if not row["external_id_configured"] else ("enforced" if row["external_id_enforced"] else "NOT enforced")
         read = "n/a" if row["read_ok"] is None else ("ok" if row["read_ok"] else "failed")
         result = "ok" if row["ok"] else "FAIL: %s" % row["reason"] + (" (%s)" % row["error"] if row.get("error") else "")
-        lines.append((row["account_id"], row["role_arn"].split(":")[-1], "yes" if row["assumed"] else "no", external, read, result))
+        by = (row.get("registration") or "-",) if registered else ()
+        lines.append((row["account_id"], row["role_arn"].split(":")[-1]) + by + ("yes" if row["assumed"] else "no", external, read, result))
     widths = [max(len(str(x[i])) for x in [header] + lines) for i in range(len(header) - 1)]
     out = []
     for line in [header] + lines:

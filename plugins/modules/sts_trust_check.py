@@ -38,6 +38,11 @@ options:
       account_id:
         description: Account the assumed identity must be in. Default the account of O(roles[].role_arn).
         type: str
+      registration:
+        description:
+          - How the run registered the account with Spinnaker (V(halyard), V(clouddriver_config), V(account_api)),
+            shown in the table's C(registered by) column. Not checked.
+        type: str
   run_id:
     description: Identifies this run in the session names. Default the current time as seconds since the epoch.
     type: str
@@ -90,6 +95,9 @@ rows:
   contains:
     account_id:
       description: The expected account.
+      type: str
+    registration:
+      description: The O(roles[].registration) given, or null.
       type: str
     role_arn:
       description: The role.
@@ -178,7 +186,7 @@ def check_role(module, sts, spec, run_id, sleep=time.sleep):
     """Run the checks of one role and return its row (see ``trust_check.new_row``)."""
     role_arn = spec["role_arn"]
     expected = spec["account_id"] or role_account(role_arn)
-    row = new_row(role_arn, expected, spec["external_id"])
+    row = new_row(role_arn, expected, spec["external_id"], spec.get("registration"))
     try:
         response, _attempts = retry_on(
             lambda: assume(sts, role_arn, session_name(run_id, role_arn), spec["external_id"]),
@@ -230,6 +238,7 @@ def main():
                 role_arn=dict(type="str", required=True),
                 external_id=dict(type="str", no_log=False),
                 account_id=dict(type="str"),
+                registration=dict(type="str"),
             ),
         ),
         run_id=dict(type="str"),

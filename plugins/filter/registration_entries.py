@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 spinnaker.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+name: registration_entries
+version_added: 0.3.0
+short_description: The accounts option of the clouddriver writers, from the account model
+description:
+  - Turns the output of P(spinnaker.aws.spinnaker_accounts#filter) into the C(accounts) option of
+    M(spinnaker.aws.clouddriver_aws_config) and M(spinnaker.aws.gate_aws_accounts). A present account whose IAM
+    converged gets every field; an absent account is removed; a present account whose IAM failed in this run is left
+    out, so Spinnaker keeps what it had.
+  - C(assume_role) is C(role/<path><role_name>) in the C(aws) partition and the full role ARN in any other
+    (clouddriver builds C(arn:aws:...) from a relative one).
+author:
+  - spinnaker.aws contributors (@spinnaker-aws)
+options:
+  _input:
+    description: The account model.
+    type: list
+    elements: dict
+    required: true
+  role_name:
+    description: The role clouddriver assumes in every account.
+    type: str
+    default: spinnakerManaged
+  path:
+    description: The IAM path of that role.
+    type: str
+    default: /
+"""
+
+EXAMPLES = r"""
+- name: Register the accounts through gate
+  spinnaker.aws.gate_aws_accounts:
+    url: https://gate.example.com/api/v1
+    accounts: "{{ hostvars | spinnaker.aws.spinnaker_accounts(groups) | spinnaker.aws.registration_entries('spinnakerManaged') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: Items of the C(accounts) option.
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import assume_role_for
+from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_entries as entries_of
+
+
+def registration_entries(accounts, role_name="spinnakerManaged", path="/"):
+    """The ``accounts`` option of the clouddriver writers (module_utils.accounts.registration_entries)."""
+    return entries_of(accounts, lambda account: assume_role_for(account, role_name, path))
+
+
+class FilterModule:
+    """spinnaker.aws filters."""
+
+    def filters(self):
+        return {"registration_entries": registration_entries}
