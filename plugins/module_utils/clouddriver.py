@@ -154,6 +154,11 @@ def plain(value):
         return dict((str(k), plain(v)) for k, v in value.items())
     if isinstance(value, list):
         return [plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    for kind in (str, int, float):  # ruamel's quoted strings, scalar ints and floats are subclasses
+        if isinstance(value, kind):
+            return kind(value)
     return value
 
 

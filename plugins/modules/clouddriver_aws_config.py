@@ -193,14 +193,17 @@ def read_text(path):
 
 
 def write_text(module, path, text):
-    """Write ``text`` to ``path`` atomically (a temporary file in the same directory, then a rename)."""
+    """Write ``text`` to ``path`` atomically (a temporary file in the same directory, then a rename). An existing
+    file keeps its mode and owner (``atomic_move``); a new one is made 0644 (it holds no secret)."""
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, exist_ok=True)
+    existed = os.path.exists(path)
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".spinnaker-aws-")
     with os.fdopen(handle, "w") as stream:
         stream.write(text)
+    if not existed:
+        os.chmod(temporary, 0o644)
     module.atomic_move(temporary, path)
-    module.set_fs_attributes_if_different(dict(path=path, mode="0644"), False)
 
 
 def apply_plan(current, plan):
