@@ -33,7 +33,7 @@ options:
             or a full role ARN (needed outside the C(aws) partition). Required when O(accounts[].state=present).
         type: str
       regions:
-        description: The regions Spinnaker manages in the account (written as C([{name: REGION}])).
+        description: The regions Spinnaker manages in the account (written as objects with a C(name) each).
         type: list
         elements: str
       external_id:

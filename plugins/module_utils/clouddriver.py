@@ -142,7 +142,8 @@ def accounts_by_name(document):
         return {}
     if not isinstance(aws, dict):
         raise ClouddriverConfigError("aws is not a mapping")
-    accounts = aws.get("accounts") or []
+    accounts = aws.get("accounts")
+    accounts = [] if accounts is None else accounts
     if not isinstance(accounts, list):
         raise ClouddriverConfigError("aws.accounts is not a list")
     return dict((str(a["name"]), plain(a)) for a in accounts if isinstance(a, dict) and a.get("name"))

@@ -32,7 +32,7 @@ options:
     description: Password for HTTP basic auth.
     type: str
   api_token:
-    description: A gate API token (C(spk_...), gate 2026.2.0 and later), sent as C(Authorization: Bearer).
+    description: A gate API token (C(spk_...), gate 2026.2.0 and later), sent in the C(Authorization) header as a bearer token.
     type: str
   validate_certs:
     description: Verify gate's TLS certificate.
