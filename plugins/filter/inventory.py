@@ -37,12 +37,12 @@ options:
     description:
       - The group the run's Spinnaker registration play runs on (C(halyard)), which must then hold exactly one host.
       - Empty when the run registers nothing (C(spinnaker_registration_enabled=false)).
+    type: str
+    default: ""
   registration:
     description:
       - The run's C(spinnaker_registration) (V(halyard), V(clouddriver_config) or V(account_api)); the settings
         that path needs on the registration host are checked too.
-    type: str
-    default: ""
     type: str
     default: ""
 """

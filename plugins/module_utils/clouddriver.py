@@ -19,7 +19,11 @@ Two ways to hand clouddriver its AWS accounts (docs/spinnaker.md says which fact
 
 import io
 
-import yaml
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # the modules report it with missing_required_lib
+    HAS_YAML = False
 
 try:
     from ruamel.yaml import YAML

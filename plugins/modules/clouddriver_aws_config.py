@@ -151,7 +151,7 @@ refused:
     name: {description: The account name., type: str}
     account_id: {description: The AWS account id the file holds., type: str}
     wanted_account_id: {description: The inventory's AWS account id., type: str}
-    msg: {description: Why, and the fix., type: str}
+    msg: {description: "Why, and the fix.", type: str}
 unlisted:
   description: Accounts in the file that O(accounts) does not name (left alone unless O(prune_unlisted)).
   returned: always
@@ -169,6 +169,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import entr
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_argument_spec
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_plan
 from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import HAS_RUAMEL
+from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import HAS_YAML
 from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import ClouddriverConfigError
 from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import accounts_by_name
 from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import aws_document
@@ -241,8 +242,8 @@ def main():
         required_by={"access_key_id": "secret_access_key"},
     )
     params = module.params
-    if not HAS_RUAMEL:
-        module.fail_json(msg=missing_required_lib("ruamel.yaml"))
+    if not HAS_RUAMEL or not HAS_YAML:
+        module.fail_json(msg=missing_required_lib("ruamel.yaml" if not HAS_RUAMEL else "PyYAML"))
     errors = entry_errors(params["accounts"])
     if "aws" in params["settings"]:
         errors.append("settings: must not hold aws (the module owns that key)")

@@ -118,7 +118,7 @@ refused:
     name: {description: The account name., type: str}
     account_id: {description: The AWS account id Spinnaker holds., type: str}
     wanted_account_id: {description: The inventory's AWS account id., type: str}
-    msg: {description: Why, and the fix., type: str}
+    msg: {description: "Why, and the fix.", type: str}
 unlisted:
   description: Stored AWS accounts that O(accounts) does not name (left alone unless O(prune_unlisted)).
   returned: always
@@ -133,9 +133,14 @@ calls:
 
 import time
 
-import yaml
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # reported by main() with missing_required_lib
+    HAS_YAML = False
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import entry_errors
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_argument_spec
@@ -179,6 +184,8 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            mutually_exclusive=[("username", "api_token")], required_together=[("username", "password")])
     params = module.params
+    if not HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"))
     errors = entry_errors(params["accounts"])
     if errors:
         module.fail_json(msg="; ".join(errors), field="accounts")

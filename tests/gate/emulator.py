@@ -129,7 +129,7 @@ class GateEmulator:
         auth = headers.get("Authorization") or ""
         if auth.startswith("Basic "):
             try:
-                user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+                user, _colon, password = base64.b64decode(auth[6:]).decode().partition(":")
             except Exception:
                 return None
             return user if (user, password) == (self.username, self.password) else None

@@ -75,7 +75,7 @@ def three_runs(aws, tmp, inventory_of, extra_vars, reset=None):
     if reset:
         reset()
     second = run_playbook("site.yml", inventory_of(tmp / "first.yml"), aws.endpoint, home, extra_vars=extra_vars)
-    second_writes = [w for w in aws.writes()]
+    second_writes = list(aws.writes())
     changed = inventory_of(tmp / "changed.yml", extra_managed={"production": "400000000004"},
                            host_vars={"staging": {"spinnaker_account_state": "absent"}})
     third = run_playbook("site.yml", changed, aws.endpoint, home, extra_vars=extra_vars)

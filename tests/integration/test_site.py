@@ -217,9 +217,9 @@ def test_onboarding_a_fourth_account_adds_only_what_it_needs_and_keeps_other_tea
 
 def test_site_ends_with_the_trust_chain_table(converged):
     output = converged["first"][1]
-    assert "account       role                   assumed  external id  read  result" in output
+    assert "account       role                   registered by  assumed  external id  read  result" in output
     for account_id in ACCOUNTS.values():
-        assert "%s  role/spinnakerManaged  yes      n/a          ok    ok" % account_id in output
+        assert "%s  role/spinnakerManaged  halyard        yes      n/a          ok    ok" % account_id in output
 
 
 def test_verify_playbook_on_its_own_prints_the_table_and_changes_nothing(converged, tmp_path):

@@ -110,7 +110,7 @@ def test_gate_errors_name_the_cause_and_the_fix():
     assert "fiat.account.manager.roles" in gate.explain(403, '{"message": "Access is denied"}', "PUT", "/credentials")
     assert "Access is denied" in gate.explain(403, '{"message": "Access is denied"}', "PUT", "/credentials")
     disabled = gate.explain(404, "", "GET", "/credentials/type/aws")
-    assert all(setting.split(":")[0] in disabled for setting in gate.API_SETTINGS)
+    assert all(setting.split(":", maxsplit=1)[0] in disabled for setting in gate.API_SETTINGS)
     assert "Cannot create an account" in gate.explain(400, '{"message": "Cannot create an account which already exists"}',
                                                       "POST", "/credentials")
 

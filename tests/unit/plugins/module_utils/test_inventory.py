@@ -100,3 +100,23 @@ def test_registration_group_must_hold_one_host():
     assert "it holds 2: a, b" in errors_for(registration=("halyard", ["a", "b"]))[0]
     assert errors_for(registration=("halyard", ["halyard-host"])) == []
     assert errors_for(registration=None) == []
+
+
+def test_each_registration_path_needs_its_settings_on_its_host():
+    component = {"spinnaker_clouddriver_component_dir": "/srv/k/components/spinnaker-aws"}
+    assert errors_for(registration=("clouddriver", ["c"], "clouddriver_config", component)) == []
+    neither = errors_for(registration=("clouddriver", ["c"], "clouddriver_config", {}))
+    assert neither and "c: set exactly one of spinnaker_clouddriver_component_dir" in neither[0] and "neither" in neither[0]
+    both = dict(component, spinnaker_clouddriver_local_file="/srv/k/clouddriver-local.yml")
+    assert "both are set" in errors_for(registration=("clouddriver", ["c"], "clouddriver_config", both))[0]
+    assert errors_for(registration=("gate", ["g"], "account_api", {"spinnaker_gate_url": "https://gate/api/v1"})) == []
+    assert "spinnaker_gate_url" in errors_for(registration=("gate", ["g"], "account_api", {}))[0]
+    assert "not both" in errors_for(registration=("gate", ["g"], "account_api", {
+        "spinnaker_gate_url": "https://gate/api/v1", "spinnaker_gate_api_token": "t", "spinnaker_gate_username": "u"}))[0]
+    assert "spinnaker_registration must be one of" in errors_for(registration=("x", ["h"], "kustomize", {}))[0]
+
+
+def test_permissions_must_be_read_and_write_lists_of_role_names():
+    assert errors_for({"spinnaker_permissions": {"READ": ["devs"], "WRITE": ["deployers"]}}) == []
+    assert "spinnaker_permissions must map READ" in errors_for({"spinnaker_permissions": {"read": ["devs"]}})[0]
+    assert "spinnaker_permissions" in errors_for({"spinnaker_permissions": {"READ": "devs"}})[0]
