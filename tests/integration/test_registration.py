@@ -288,3 +288,61 @@ def test_adding_and_offboarding_through_gate_is_one_put_and_one_delete(account_a
 def test_the_gate_password_never_reaches_the_output(account_api):
     for run in ("first", "second", "third"):
         assert "gate-password-0c1f" not in account_api[run][1]
+
+
+# --- the spinnaker_clouddriver role on its own, with the opt-in apply ---
+
+STANDALONE = """- name: clouddriver's AWS accounts, as the role's README shows
+  hosts: clouddriver
+  gather_facts: false
+  roles:
+    - role: spinnaker.aws.spinnaker_clouddriver
+      vars:
+        spinnaker_clouddriver_component_dir: {component}
+        spinnaker_clouddriver_set_access_key: false
+        spinnaker_clouddriver_apply: true
+        spinnaker_clouddriver_kustomization_dir: {overlay}
+        spinnaker_clouddriver_kubectl: {kubectl}
+"""
+
+# Stands for kubectl against a cluster (there is none on these machines): it records its argv and answers as
+# `kubectl apply -k` and `kubectl rollout status` do.
+FAKE_KUBECTL = """#!/bin/sh
+printf '%s\n' "$*" >> "$(dirname "$0")/kubectl.log"
+case "$1" in
+  apply) echo "configmap/clouddriver-spinnaker-aws-7g2k9m4d5t created"; echo "deployment.apps/clouddriver configured" ;;
+  *) echo 'deployment "clouddriver" successfully rolled out' ;;
+esac
+"""
+
+
+def test_the_role_alone_writes_the_component_and_applies_it_only_when_it_changed(tmp_path):
+    kubectl = tmp_path / "kubectl"
+    kubectl.write_text(FAKE_KUBECTL)
+    kubectl.chmod(0o755)
+    overlay = tmp_path / "overlay"
+    playbook = tmp_path / "clouddriver.yml"
+    playbook.write_text(STANDALONE.format(component=overlay / "components" / "spinnaker-aws", overlay=overlay, kubectl=kubectl))
+    inventory = tmp_path / "inventory.yml"
+
+    def write_inventory(regions):
+        inventory.write_text(yaml.safe_dump({"all": {
+            "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                     "spinnaker_regions": regions},
+            "children": {"spinnaker_managed": {"hosts": {"develop": {"aws_account_id": "200000000002"}}},
+                         "clouddriver": {"hosts": {"localhost": None}}}}}))
+
+    def kubectl_calls():
+        return (tmp_path / "kubectl.log").read_text().splitlines() if (tmp_path / "kubectl.log").exists() else []
+
+    write_inventory(["us-east-1"])
+    run_playbook(str(playbook), str(inventory), "http://127.0.0.1:1", tmp_path / "hal")
+    assert kubectl_calls() == ["apply -k %s" % overlay,
+                               "-n spinnaker rollout status deployment/clouddriver --timeout=600s"]
+    aws = yaml.safe_load((overlay / "components" / "spinnaker-aws" / "files" / "clouddriver.yml").read_text())["aws"]
+    assert [a["name"] for a in aws["accounts"]] == ["develop"] and "accessKeyId" not in aws
+    _rc, _output, recap = run_playbook(str(playbook), str(inventory), "http://127.0.0.1:1", tmp_path / "hal")
+    assert len(kubectl_calls()) == 2 and recap["localhost"]["changed"] == 0  # unchanged: not applied again
+    write_inventory(["us-east-1", "us-west-2"])
+    run_playbook(str(playbook), str(inventory), "http://127.0.0.1:1", tmp_path / "hal")
+    assert len(kubectl_calls()) == 4

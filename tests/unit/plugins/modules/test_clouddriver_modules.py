@@ -258,3 +258,11 @@ def test_a_definition_clouddriver_never_loads_fails_naming_the_account(gate, mon
     monkeypatch.setattr(emulator, "binds", lambda definition: definition["name"] != "staging")
     result = run_gate(gate, [DEVELOP, STAGING], wait_timeout=1)
     assert result["failed"] and result["not_loaded"] == ["staging"] and "staging" in result["msg"]
+
+
+def test_a_changed_account_is_replaced_with_put_since_post_fails_once_it_is_loaded(gate):
+    run_gate(gate, [DEVELOP])
+    gate.requests.clear()
+    result = run_gate(gate, [dict(DEVELOP, regions=["eu-west-1"])])
+    assert result["updated"] == ["develop"] and gate.writes() == [("PUT", "/api/v1/credentials")]
+    assert gate.loaded["develop"]["regions"] == [{"name": "eu-west-1"}]
