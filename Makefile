@@ -7,7 +7,7 @@ COLLECTIONS := build/collections
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(CURDIR)/$(BIN)/python
 
-.PHONY: venv collection demo test sanity lint unit integration molecule galaxy-import bench clean
+.PHONY: venv collection demo test sanity lint docs-lint unit integration molecule galaxy-import bench clean
 
 $(BIN)/ansible-playbook: requirements.txt requirements-test.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: set PYTHON=python3 (3.11)"; exit 1; }
@@ -32,6 +32,14 @@ sanity: venv
 lint: collection
 	$(BIN)/ansible-lint --profile production
 
+# The changelog fragments, and every plugin's and role's docs as the docs site renders them. References are
+# validated against the installed collections (`all`): copying the dependencies, antsibull-docs' default, loses
+# amazon.aws's doc fragments of the ansible package.
+docs-lint: collection
+	$(BIN)/antsibull-changelog lint
+	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(COLLECTIONS) \
+	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
+
 unit: collection
 	$(BIN)/python -m pytest tests/unit -q
 
@@ -48,7 +56,7 @@ bench: collection
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python benchmarks/run.py --sizes 1 10 50 100 --reps 3 --mitogen-sizes 10 50 --raw build/bench-raw.json --notes benchmarks/analysis.md --out benchmarks/RESULTS.md
 
-test: sanity lint unit integration molecule galaxy-import
+test: sanity lint docs-lint unit integration molecule galaxy-import
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -5,7 +5,7 @@
 
 DOCUMENTATION = r"""
 name: registration_entries
-version_added: 0.3.0
+version_added: 0.1.0
 short_description: The accounts option of the clouddriver writers, from the account model
 description:
   - Turns the output of P(spinnaker.aws.spinnaker_accounts#filter) into the C(accounts) option of

@@ -5,7 +5,7 @@
 
 DOCUMENTATION = r"""
 name: registration_group
-version_added: 0.3.0
+version_added: 0.1.0
 short_description: The inventory group a registration path runs on
 description:
   - Maps C(spinnaker_registration) to the group whose one host runs that path's play

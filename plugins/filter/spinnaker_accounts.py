@@ -47,10 +47,10 @@ _value:
     name: {description: The Spinnaker account name., type: str}
     account_id: {description: The 12-digit AWS account id., type: str}
     regions: {description: The regions Spinnaker manages there., type: list, elements: str}
-    external_id: {description: The external id, or null., type: str}
-    environment: {description: The environment, or null., type: str}
+    external_id: {description: "The external id, or null.", type: str}
+    environment: {description: "The environment, or null.", type: str}
     permissions: {description: "Fiat roles per READ and WRITE (C(spinnaker_permissions)), or null.", type: dict}
-    lambda_enabled: {description: C(spinnaker_lambda_enabled), or null., type: bool}
+    lambda_enabled: {description: "C(spinnaker_lambda_enabled), or null.", type: bool}
     partition: {description: "The account's AWS partition (C(spinnaker_partition), default C(aws)).", type: str}
     state: {description: C(present) or C(absent) (offboard)., type: str}
     iam_ok: {description: False when the account's IAM failed in this run., type: bool}

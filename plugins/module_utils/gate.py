@@ -163,14 +163,29 @@ class GateClient:
         return self.request("GET", "/credentials/%s" % quote(name, safe=""), missing_ok=True)
 
 
+def region_names(regions):
+    """The region names of a ``regions`` value (objects with ``name``, or strings), as a sorted list; ``None`` when
+    it is not a list."""
+    if not isinstance(regions, list):
+        return None
+    return sorted(str(r.get("name")) if isinstance(r, dict) else str(r) for r in regions)
+
+
 def is_loaded(loaded, wanted):
     """Whether clouddriver's loaded account ``loaded`` (``GET /credentials/{name}``, ``None`` when not loaded) is the
-    definition ``wanted`` (the one written): it exists and carries the same ``accountId``, and, when it reports
-    them, the same ``assumeRole`` and ``externalId``. (Which fields the loaded view echoes is an inference from
-    clouddriver's account credentials classes; the account id is always there.)"""
+    definition ``wanted`` (the one written), so that a changed account counts only once the new version is loaded.
+
+    Compared when the loaded view reports them: ``accountId``, ``assumeRole``, ``externalId``, ``environment`` and
+    the region names (clouddriver's view carries regions as objects with more fields than ``name``). Which fields
+    the view echoes is inferred from clouddriver's AWS credentials classes; the account id is always there.
+    """
     if not loaded:
         return False
-    for key in ("accountId", "assumeRole", "externalId"):
-        if key in loaded and key in wanted and str(loaded[key]) != str(wanted[key]):
+    if str(loaded.get("accountId", wanted.get("accountId"))) != str(wanted.get("accountId")):
+        return False
+    for key in ("assumeRole", "externalId", "environment"):
+        if key in loaded and str(loaded[key] or "") != str(wanted.get(key) or ""):
             return False
-    return str(loaded.get("accountId", wanted.get("accountId"))) == str(wanted.get("accountId"))
+    if "regions" in loaded and region_names(loaded["regions"]) != region_names(wanted.get("regions") or []):
+        return False
+    return True

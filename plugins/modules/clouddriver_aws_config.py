@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: clouddriver_aws_config
-version_added: 0.3.0
+version_added: 0.1.0
 short_description: Write clouddriver's AWS accounts into its config files, for a spinnaker-kustomize install
 description:
   - Makes clouddriver's C(aws:) configuration hold the given accounts, without Halyard, in one of two ways.

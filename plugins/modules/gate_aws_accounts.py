@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: gate_aws_accounts
-version_added: 0.3.0
+version_added: 0.1.0
 short_description: Make clouddriver's stored AWS accounts match, through gate's Account Management API
 description:
   - Reads the stored AWS account definitions (C(GET /credentials/type/aws), every page), writes the new and changed

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: run_lock
-version_added: 0.3.0
+version_added: 0.1.0
 short_description: Take or release the run lock of a managing account, so that two runs never interleave
 description:
   - IAM has no compare-and-swap, so two runs that merge into the same policy at the same moment can lose one

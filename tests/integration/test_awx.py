@@ -46,7 +46,19 @@ def test_site_through_ansible_runner_then_a_run_with_no_changes(tmp_path):
         assert len(Emulator(home).aws()["accounts"]) == 3
 
 
-def test_ansible_builder_creates_the_ee_build_context_offline(tmp_path):
+def stages_of(containerfile):
+    """The instructions of each stage of a Containerfile, by stage name (``FROM x AS name``)."""
+    stages, name = {}, None
+    for line in containerfile.splitlines():
+        if line.startswith("FROM "):
+            name = line.split()[-1].lower()
+            stages[name] = []
+        elif name and line.strip():
+            stages[name].append(line.strip())
+    return stages
+
+
+def test_ansible_builder_creates_an_ee_whose_final_image_gets_the_collection(tmp_path):
     subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-galaxy"), "collection", "build", "--force",
                     "--output-path", os.path.join(ROOT, "build", "dist"), ROOT], check=True, capture_output=True)
     context = tmp_path / "context"
@@ -55,8 +67,20 @@ def test_ansible_builder_creates_the_ee_build_context_offline(tmp_path):
                    capture_output=True)
     files = os.listdir(context)
     containerfile = [f for f in files if f in ("Containerfile", "Dockerfile")][0]
-    text = (context / containerfile).read_text()
-    assert "ansible-galaxy collection install --offline --no-deps /tmp/collections/spinnaker-aws-0.1.0.tar.gz" in text
+    stages = stages_of((context / containerfile).read_text())
+    # The collection is installed in the galaxy stage, from the tarball copied there before the install runs...
+    galaxy_stage = stages["galaxy"]
+    copy = galaxy_stage.index("COPY _build/collections/ /tmp/collections/")
+    install = [i for i, line in enumerate(galaxy_stage) if "ansible-galaxy collection install" in line and "-r requirements.yml" in line]
+    assert install and copy < install[0], galaxy_stage
+    assert '--collections-path "/usr/share/ansible/collections"' in galaxy_stage[install[0]]
+    # ...and the final stage gets it with /usr/share/ansible, and installs nothing itself.
+    assert "COPY --from=galaxy /usr/share/ansible /usr/share/ansible" in stages["final"]
+    assert not [line for line in stages["final"] if "ansible-galaxy" in line]
     assert (context / "_build" / "collections" / "spinnaker-aws-0.1.0.tar.gz").exists()
     galaxy = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
+    assert {"name": "/tmp/collections/spinnaker-aws-0.1.0.tar.gz", "type": "file"} in galaxy["collections"]
+    versions = dict((c["name"], c.get("version")) for c in galaxy["collections"])
+    assert versions["amazon.aws"] == "==10.1.2" and versions["community.aws"] == "==10.0.0"  # what the tests run
+    assert "ansible.posix" not in versions
     assert {"amazon.aws", "community.aws"} <= {c["name"] for c in galaxy["collections"]}

@@ -120,3 +120,11 @@ def test_an_account_counts_as_loaded_only_with_the_written_account_id():
     assert gate.is_loaded({"accountId": "200000000002"}, wanted)
     assert not gate.is_loaded(None, wanted)
     assert not gate.is_loaded({"accountId": "200000000002", "assumeRole": "role/old"}, wanted)
+
+
+def test_a_changed_account_counts_as_loaded_only_once_its_new_version_is():
+    wanted = {"accountId": "200000000002", "regions": [{"name": "eu-west-1"}], "environment": "develop"}
+    old = {"accountId": "200000000002", "regions": [{"name": "us-east-1", "availabilityZones": ["us-east-1a"]}]}
+    assert not gate.is_loaded(old, wanted)
+    assert gate.is_loaded(dict(old, regions=[{"name": "eu-west-1", "availabilityZones": []}]), wanted)
+    assert not gate.is_loaded({"accountId": "200000000002", "externalId": "old"}, wanted)  # external id removed
