@@ -81,13 +81,62 @@ options:
     default: false
   accounts:
     description:
-      - Several accounts in one task, each a dict of the single-account options (V(name), V(account_id),
-        V(assume_role), V(regions), V(external_id), V(environment), V(default_key_pair), V(edda), V(discovery),
-        V(read_permissions), V(write_permissions), V(lambda_enabled), V(state), V(adopt)).
+      - Several accounts in one task, each with the single-account options below. Values are coerced as those
+        options are (V("yes") for a bool, V("a,b") for a list) and an unknown key is an error.
       - The halconfig is read once and only the accounts that differ cost a hal call, so registering a hundred
         accounts is one module run instead of a hundred. Mutually exclusive with O(name).
     type: list
     elements: dict
+    suboptions:
+      name:
+        description: Name of the account in Spinnaker.
+        type: str
+        required: true
+      account_id:
+        description: The 12-digit AWS account id, as a string.
+        type: str
+      assume_role:
+        description: The role clouddriver assumes in the account (see O(assume_role)).
+        type: str
+      regions:
+        description: AWS regions Spinnaker manages in this account.
+        type: list
+        elements: str
+      external_id:
+        description: External id clouddriver passes (see O(external_id)); empty for none.
+        type: str
+      environment:
+        description: Environment name of the account.
+        type: str
+      default_key_pair:
+        description: EC2 key pair used when a server group names none.
+        type: str
+      edda:
+        description: Edda endpoint for the account.
+        type: str
+      discovery:
+        description: Eureka (discovery) endpoint for the account.
+        type: str
+      read_permissions:
+        description: Fiat roles that may read the account.
+        type: list
+        elements: str
+      write_permissions:
+        description: Fiat roles that may deploy to the account.
+        type: list
+        elements: str
+      lambda_enabled:
+        description: Enable AWS Lambda support for the account.
+        type: bool
+      state:
+        description: Whether the account is present or absent.
+        type: str
+        choices: [present, absent]
+        default: present
+      adopt:
+        description: Take over an account of the same name whose C(accountId) differs (see O(adopt)).
+        type: bool
+        default: false
   prune_unlisted:
     description:
       - With O(accounts), delete every account of the AWS provider that O(accounts) does not name. Off by
@@ -287,7 +336,22 @@ def main():
         lambda_enabled=dict(type="bool"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         adopt=dict(type="bool", default=False),
-        accounts=dict(type="list", elements="dict"),
+        accounts=dict(type="list", elements="dict", options=dict(
+            name=dict(type="str", required=True),
+            account_id=dict(type="str"),
+            assume_role=dict(type="str"),
+            regions=dict(type="list", elements="str"),
+            external_id=dict(type="str", no_log=False),
+            environment=dict(type="str"),
+            default_key_pair=dict(type="str", no_log=False),
+            edda=dict(type="str"),
+            discovery=dict(type="str"),
+            read_permissions=dict(type="list", elements="str"),
+            write_permissions=dict(type="list", elements="str"),
+            lambda_enabled=dict(type="bool"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            adopt=dict(type="bool", default=False),
+        )),
         prune_unlisted=dict(type="bool", default=False),
     )
     module = AnsibleModule(

@@ -269,3 +269,20 @@ def test_adopt_replaces_the_foreign_account_without_its_stale_external_id(hal):
     develop = hal.aws()["accounts"][0]
     assert develop["accountId"] == "200000000002" and develop["assumeRole"] == "role/spinnakerManaged"
     assert "externalId" not in develop
+
+
+def test_accounts_items_are_coerced_like_the_single_account_options(hal):
+    item = {"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged",
+            "regions": "us-east-1,us-west-2", "lambda_enabled": "yes"}
+    assert run_module(halyard_aws_account.main, {"accounts": [item]})["changed"]
+    account = hal.aws()["accounts"][0]
+    assert [r["name"] for r in account["regions"]] == ["us-east-1", "us-west-2"]
+    assert account["lambdaEnabled"] is True
+    again = run_module(halyard_aws_account.main, {"accounts": [item]})
+    assert not again["changed"] and again["commands"] == []  # the same account, not a string that differs each run
+
+
+def test_an_unknown_key_in_accounts_is_refused_before_any_hal_call(hal):
+    result = run_module(halyard_aws_account.main, {"accounts": [{"name": "develop", "acount_id": "200000000002"}]})
+    assert result["failed"] and "acount_id" in result["msg"]
+    assert hal.invocations() == []
