@@ -70,7 +70,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import inv
 ACCOUNT_VARIABLES = (
     "aws_account_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_extra_regions", "spinnaker_partition",
     "spinnaker_account_state", "spinnaker_external_id", "spinnaker_default_external_id", "aws_bootstrap_role_arn",
-    "spinnaker_permissions",
+    "spinnaker_permissions", "spinnaker_iam_path", "spinnaker_iam_permissions_boundary",
 )
 MANAGING_SETTINGS = ("managing_account_assume_role_scope", "managing_account_organization_id", "managing_account_allow_unbound_wildcard")
 

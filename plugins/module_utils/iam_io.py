@@ -231,8 +231,10 @@ def delete_inline_policy(client, entity, entity_name, policy_name):
 
 
 @IAMErrorHandler.common_error_handler("create role")
-def create_role(client, role_name, path, description, document_json, wait_timeout, sleep=time.sleep, tags=None):
-    """Create a role whose trust policy is ``document_json`` (``iam:CreateRole``), tagged with ``tags`` (a dict);
+def create_role(client, role_name, path, description, document_json, wait_timeout, sleep=time.sleep, tags=None,
+                permissions_boundary=None):
+    """Create a role whose trust policy is ``document_json`` (``iam:CreateRole``), tagged with ``tags`` (a dict),
+    under ``path`` (``/`` or ``/a/b/``) and with ``permissions_boundary`` (a managed policy ARN) when given;
     returns the ``Role`` dict.
 
     "Invalid principal" (a principal created moments ago) is retried like ``update_trust_policy``.
@@ -242,7 +244,16 @@ def create_role(client, role_name, path, description, document_json, wait_timeou
         params["Description"] = description
     if tags:
         params["Tags"] = tag_list(tags)
+    if permissions_boundary:
+        params["PermissionsBoundary"] = permissions_boundary
     return retry_invalid_principal(lambda: client.create_role(aws_retry=True, **params)["Role"], wait_timeout, sleep=sleep)[0]
+
+
+@IAMErrorHandler.common_error_handler("set the permissions boundary of role")
+@AWSRetry.jittered_backoff()
+def put_role_permissions_boundary(client, role_name, boundary_arn):
+    """``iam:PutRolePermissionsBoundary``: make ``boundary_arn`` (a managed policy ARN) the role's boundary."""
+    client.put_role_permissions_boundary(RoleName=role_name, PermissionsBoundary=boundary_arn)
 
 
 def managed_policy_arn_candidates(name_or_arn, partition, account_id):

@@ -50,6 +50,16 @@ def parse_arn(value):
     return parse_aws_arn(value)
 
 
+# IAM's path rule (the Path parameter of iam:CreateRole and iam:CreateUser: / or /a/b/, at most 512 characters),
+# narrowed to the characters a role name may hold, so that Spinnaker's assumeRole role/<path><name> stays plain.
+IAM_PATH_RE = re.compile(r"^/(?:[A-Za-z0-9+=,.@_-]+/)*$")
+
+
+def is_iam_path(value):
+    """Whether ``value`` is an IAM path the collection accepts (``/`` or ``/a/b/``, at most 512 characters)."""
+    return isinstance(value, str) and len(value) <= 512 and bool(IAM_PATH_RE.match(value))
+
+
 def parse_iam_arn(value, resource_types=("role", "user")):
     """Parse the ARN of an IAM entity (``arn:PARTITION:iam::ACCOUNT:TYPE/[PATH/]NAME``).
 

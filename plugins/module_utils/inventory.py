@@ -11,6 +11,7 @@ sources are in docs/identifiers.md.
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_account_id
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_external_id
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_iam_path
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_spinnaker_account_name
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_regions
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import parse_iam_arn
@@ -66,6 +67,18 @@ def _account_errors(account, regions_of):
                 "region per item, e.g. us-west-2; for a region newer than the installed botocore, upgrade botocore or "
                 "list it in spinnaker_extra_regions." % (host, bad, partition)
             )
+    path = account.get("spinnaker_iam_path")
+    if path is not None and not is_iam_path(path):
+        errors.append(
+            "%s: spinnaker_iam_path must be an IAM path, / or /a/b/ (starting and ending with /, letters, digits and "
+            "+=,.@_- between), at most 512 characters; got %r." % (host, path)
+        )
+    boundary = account.get("spinnaker_iam_permissions_boundary")
+    if boundary and (parse_iam_arn(boundary, ("policy",)) is None):
+        errors.append(
+            "%s: spinnaker_iam_permissions_boundary must be a managed policy ARN, arn:%s:iam::ACCOUNT:policy/NAME; got %r."
+            % (host, partition, boundary)
+        )
     permissions = account.get("spinnaker_permissions")
     if permissions is not None and not (
             isinstance(permissions, dict) and set(permissions) <= {"READ", "WRITE"}

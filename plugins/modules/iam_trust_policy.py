@@ -116,6 +116,13 @@ options:
   description:
     description: Description of the role, used only when creating it.
     type: str
+  permissions_boundary:
+    description:
+      - ARN of a managed policy to set as the role's permissions boundary (enterprise organizations often require
+        one on every role). Set when the role is created, and on an existing role the collection owns (tagged
+        C(managed-by=spinnaker.aws)) whose boundary differs. A role the collection does not own keeps its own.
+      - Unset, the boundary is not managed.
+    type: str
   managed_policies:
     description:
       - Managed policies to attach to the role, as ARNs or names (a name is looked up as an AWS managed policy,
@@ -239,6 +246,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+permissions_boundary:
+  description: The role's permissions boundary ARN after the run, or null.
+  returned: when the role exists (or would be created)
+  type: str
+  sample: arn:aws:iam::200000000002:policy/PlatformBoundary
 created:
   description: Whether the role was (or, in check mode, would be) created.
   returned: always
@@ -358,6 +370,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_KEY
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_VALUE
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import SERVICE_LINKED_ROLE_PATH
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_role_permissions_boundary
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import attach_role_managed_policies
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_document_merge
@@ -403,6 +416,17 @@ def validate_params(params, partition="aws"):
     return principals, condition
 
 
+def ensure_boundary(module, client, role, wanted, adopted):
+    """Make an owned role's permissions boundary ``wanted`` (an ARN; ``None``: not managed). Returns
+    ``(boundary after the run, changed)``. A role the collection does not own (nor adopts in this run) keeps its own."""
+    have = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    if not wanted or have == wanted or not (adopted or is_owned(role.get("Tags", []))):
+        return have, False
+    if not module.check_mode:
+        put_role_permissions_boundary(client, role["RoleName"], wanted)
+    return wanted, True
+
+
 def main():
     principal_spec = dict(type="list", elements="str", default=[])
     argument_spec = dict(
@@ -424,6 +448,7 @@ def main():
         create_role=dict(type="bool", default=False),
         path=dict(type="str", default="/"),
         description=dict(type="str"),
+        permissions_boundary=dict(type="str"),
         managed_policies=dict(type="list", elements="str", default=[]),
         instance_profile=dict(type="bool", default=False),
         tags=dict(type="dict", default={}),
@@ -484,8 +509,9 @@ def main():
             if not module.check_mode:
                 role = create_role(
                     client, role_name, params["path"], params["description"], json.dumps(result["policy"]),
-                    params["wait_timeout"], tags=tags,
+                    params["wait_timeout"], tags=tags, permissions_boundary=params["permissions_boundary"],
                 )
+            output["permissions_boundary"] = params["permissions_boundary"]
         elif result["changed"] and not module.check_mode:
             result = write_trust(client, params, role_name, before, result, partition)
             output.update(result)
@@ -504,6 +530,10 @@ def main():
                     output.update(adopted=True, changed=True)
                     if not module.check_mode:  # the record of owned statements is kept by record_statement
                         tag_role(client, role_name, dict((k, v) for k, v in tags.items() if k != OWNED_STATEMENTS_TAG_KEY))
+            if not output["created"]:
+                output["permissions_boundary"], boundary_changed = ensure_boundary(
+                    module, client, role, params["permissions_boundary"], output["adopted"])
+                output["changed"] = output["changed"] or boundary_changed
             if params["instance_profile"]:
                 profile_changed, profile_arn = ensure_instance_profile(client, role_name, params["path"], module.check_mode, tags=tags)
                 output["changed"] = output["changed"] or profile_changed

@@ -120,3 +120,11 @@ def test_permissions_must_be_read_and_write_lists_of_role_names():
     assert errors_for({"spinnaker_permissions": {"READ": ["devs"], "WRITE": ["deployers"]}}) == []
     assert "spinnaker_permissions must map READ" in errors_for({"spinnaker_permissions": {"read": ["devs"]}})[0]
     assert "spinnaker_permissions" in errors_for({"spinnaker_permissions": {"READ": "devs"}})[0]
+
+
+def test_the_iam_path_and_the_permissions_boundary_are_checked_before_any_call():
+    assert errors_for({"spinnaker_iam_path": "/spinnaker/", "spinnaker_iam_permissions_boundary":
+                       "arn:aws:iam::200000000002:policy/PlatformBoundary"}) == []
+    assert "spinnaker_iam_path must be an IAM path" in errors_for({"spinnaker_iam_path": "spinnaker"})[0]
+    assert "spinnaker_iam_path" in errors_for({"spinnaker_iam_path": "/a b/"})[0]
+    assert "must be a managed policy ARN" in errors_for({"spinnaker_iam_permissions_boundary": "PlatformBoundary"})[0]

@@ -436,3 +436,30 @@ def test_a_concurrent_trust_merge_with_another_sid_is_not_lost(role, monkeypatch
     assert result["changed"] and not result.get("failed"), result
     sids = sorted(s.get("Sid", "") for s in stored_trust(client)["Statement"])
     assert sids == ["", "LateTeam", "OtherTeam", "SpinnakerManaging"]
+
+
+BOUNDARY = "arn:aws:iam::123456789012:policy/PlatformBoundary"
+
+
+def test_a_created_role_gets_the_path_and_the_permissions_boundary_and_keeps_them(aws):
+    client, log = aws
+    result = run(dict(BASE, path="/spinnaker/", permissions_boundary=BOUNDARY))
+    stored = client.get_role(RoleName="BaseIAMRole")["Role"]
+    assert stored["Path"] == "/spinnaker/" and result["role_arn"].endswith(":role/spinnaker/BaseIAMRole")
+    assert stored["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY
+    log.clear()
+    again = run(dict(BASE, path="/spinnaker/", permissions_boundary=BOUNDARY))
+    assert not again["changed"] and log.writes() == [] and again["permissions_boundary"] == BOUNDARY
+
+
+def test_an_owned_role_gets_a_new_boundary_and_a_foreign_role_keeps_its_own(aws, role):
+    client, log = aws
+    run(dict(BASE))
+    result = run(dict(BASE, permissions_boundary=BOUNDARY))
+    assert result["changed"] and "PutRolePermissionsBoundary" in log.writes()
+    assert client.get_role(RoleName="BaseIAMRole")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY
+    # spinnakerManaged here was made by somebody else (untagged, with a foreign statement): its boundary is theirs.
+    log.clear()
+    foreign = run({"role_name": "spinnakerManaged", "sid": "SpinnakerManaging", "principals": {"aws": [MANAGING_USER]},
+                   "permissions_boundary": BOUNDARY})
+    assert "PutRolePermissionsBoundary" not in log.writes() and foreign["permissions_boundary"] is None
