@@ -64,7 +64,9 @@ _value:
 """
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
+from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import SHARED_NAMES
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import inventory_errors as _inventory_errors
+from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import shared_name_errors
 
 
 ACCOUNT_VARIABLES = (
@@ -92,7 +94,9 @@ def inventory_errors(hostvars, groups, registration_group="", registration=""):
     if registration_group:
         registration = (registration_group, registration_hosts, path,
                         hostvars[registration_hosts[0]] if len(registration_hosts) == 1 else {})
-    return _inventory_errors(
+    names = [name for shared, older in SHARED_NAMES.items() for name in (shared,) + older]
+    values = dict((name, set(str(hostvars[h][name]) for h in hosts if hostvars[h].get(name))) for name in names)
+    return shared_name_errors(values) + _inventory_errors(
         accounts,
         managing,
         identity=settings.get("managing_account_identity", "user"),

@@ -251,3 +251,31 @@ def _true(value):
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
     return bool(value)
+
+
+# One fact, one variable: the shared name every role reads, and the role variables that used to hold it.
+SHARED_NAMES = {
+    "spinnaker_managed_role_name": ("managed_account_role_name", "managing_account_managed_role_name",
+                                    "verify_managed_role_name"),
+    "spinnaker_base_iam_role_name": ("base_iam_role_name", "managed_account_base_iam_role_name"),
+}
+
+
+def shared_name_errors(values):
+    """Where the inventory names one role in several variables that disagree.
+
+    ``values``: ``{variable: set of the values the inventory hosts give it}`` for the variables of
+    ``SHARED_NAMES`` that are set (role defaults do not count: they all derive from the shared variable). Returns
+    one message per shared name whose variables hold more than one value, naming them and the fix.
+    """
+    errors = []
+    for shared, older in SHARED_NAMES.items():
+        seen = dict((v, sorted(values[v])) for v in (shared,) + older if values.get(v))
+        distinct = set(x for vals in seen.values() for x in vals)
+        if len(distinct) > 1:
+            errors.append(
+                "The inventory names the same role differently: %s. Every role must use one name: set %s once (the "
+                "other variables default to it) and remove the others." % (
+                    "; ".join("%s=%s" % (v, "/".join(vals)) for v, vals in seen.items()), shared)
+            )
+    return errors

@@ -84,3 +84,30 @@ def test_a_rerun_under_the_enterprise_rules_writes_nothing(enterprise):
     recap = enterprise["second"][2]
     assert all(c["changed"] == 0 and c["failed"] == 0 for c in recap.values()), recap
     assert enterprise["writes"] == []
+
+
+def test_one_variable_renames_the_managed_role_for_every_role_and_spinnaker(tmp_path):
+    with LocalAWS() as aws:
+        inventory = os.path.join(ROOT, "examples", "inventory.yml")
+        run_playbook("site.yml", inventory, aws.endpoint, tmp_path,
+                     extra_vars={"spinnaker_managed_role_name": "spinnakerRole", "spinnaker_base_iam_role_name": "SpinnakerInstance"})
+        for account_id in ACCOUNTS.values():
+            iam = aws.client("iam", account_id)
+            assert iam.get_role(RoleName="spinnakerRole")["Role"]["Arn"].endswith(":role/spinnakerRole")
+            assert iam.get_instance_profile(InstanceProfileName="SpinnakerInstance")["InstanceProfile"]["Roles"]
+        iam = aws.client("iam", "100000000001")
+        arn = "arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy"
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+        resources = [r for s in document["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles" for r in s["Resource"]]
+        assert sorted(resources) == sorted("arn:aws:iam::%s:role/spinnakerRole" % a for a in ACCOUNTS.values())
+        assert set(a["assumeRole"] for a in Emulator(tmp_path).aws()["accounts"]) == {"role/spinnakerRole"}
+
+
+def test_two_variables_naming_the_managed_role_differently_stop_the_run_before_any_call(tmp_path):
+    with LocalAWS() as aws:
+        inventory = os.path.join(ROOT, "examples", "inventory.yml")
+        rc, output, _recap = run_playbook("site.yml", inventory, aws.endpoint, tmp_path, check=False, extra_vars={
+            "spinnaker_managed_role_name": "spinnakerRole", "verify_managed_role_name": "spinnakerManaged"})
+        assert rc != 0 and "set spinnaker_managed_role_name once" in output
+        assert aws.calls == []

@@ -128,3 +128,12 @@ def test_the_iam_path_and_the_permissions_boundary_are_checked_before_any_call()
     assert "spinnaker_iam_path must be an IAM path" in errors_for({"spinnaker_iam_path": "spinnaker"})[0]
     assert "spinnaker_iam_path" in errors_for({"spinnaker_iam_path": "/a b/"})[0]
     assert "must be a managed policy ARN" in errors_for({"spinnaker_iam_permissions_boundary": "PlatformBoundary"})[0]
+
+
+def test_one_role_named_differently_in_two_variables_is_an_error_naming_both():
+    from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import shared_name_errors
+    assert shared_name_errors({"spinnaker_managed_role_name": {"spinnakerManaged"}}) == []
+    assert shared_name_errors({"managed_account_role_name": {"x"}, "verify_managed_role_name": {"x"}}) == []
+    errors = shared_name_errors({"spinnaker_managed_role_name": {"spinnakerRole"}, "verify_managed_role_name": {"spinnakerManaged"}})
+    assert len(errors) == 1 and "verify_managed_role_name=spinnakerManaged" in errors[0]
+    assert "set spinnaker_managed_role_name once" in errors[0]
