@@ -31,6 +31,9 @@ import json
 import os
 import re
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_account_id
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import parse_iam_arn
+
 try:
     import yaml
 
@@ -44,11 +47,9 @@ DEFAULT_DAEMON_ENDPOINT = "http://localhost:8064"
 ENCRYPTED_PREFIX = "encrypted:"
 MASK = "********"
 
-ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
 # Commercial, China, GovCloud and ISO region names: us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1.
 REGION_RE = re.compile(r"^(?:[a-z]{2}|us-gov|us-iso[a-z]?|eu-isoe?)-[a-z]+-\d{1,2}$")
 ASSUME_ROLE_RE = re.compile(r"^role/[\w+=,.@/-]{1,512}$")
-ROLE_ARN_RE = re.compile(r"^arn:aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # Module option -> (halconfig key, add/edit flag). Lists and permissions are handled on their own.
@@ -104,7 +105,7 @@ def validate_account_params(params):
     if params.get("state", "present") != "present":
         return
     account_id = params.get("account_id")
-    if account_id is None or not ACCOUNT_ID_RE.match(str(account_id)):
+    if account_id is None or not is_account_id(str(account_id)):
         raise HalyardError(
             "account_id must be the 12-digit AWS account id as a string, got %r. Quote it in YAML "
             "('012345678901') so leading zeros are kept." % (account_id,),
@@ -121,16 +122,16 @@ def validate_account_params(params):
     assume_role = params.get("assume_role")
     if not assume_role:
         raise HalyardError("assume_role is required: the role clouddriver assumes, e.g. role/spinnakerManaged.", field="assume_role")
-    arn = ROLE_ARN_RE.match(assume_role)
+    arn = parse_iam_arn(assume_role, ("role",)) if assume_role.startswith("arn:") else None
     if not ASSUME_ROLE_RE.match(assume_role) and not arn:
         raise HalyardError(
             "assume_role must be role/NAME (e.g. role/spinnakerManaged) or a role ARN, got %r." % assume_role,
             field="assume_role",
         )
-    if arn and arn.group(1) != str(account_id):
+    if arn and arn["account_id"] != str(account_id):
         raise HalyardError(
             "assume_role %s is in account %s but account_id is %s; clouddriver would assume a role in another account."
-            % (assume_role, arn.group(1), account_id),
+            % (assume_role, arn["account_id"], account_id),
             field="assume_role",
         )
     external_id = params.get("external_id")

@@ -18,13 +18,13 @@ AWS behaviour followed (STS API reference, AssumeRole; IAM User Guide, "How to u
 
 import re
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import parse_iam_arn
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import ORPHANED_ID_RE
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonical_condition
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonical_principal
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import parse_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import principal_key
 
-ROLE_ARN_RE = re.compile(r"^arn:[\w-]+:iam::(\d{12}):role/(?:.*/)?([\w+=,.@-]+)$")
 ASSUMED_ARN_RE = re.compile(r"^arn:[\w-]+:sts::(\d{12}):assumed-role/")
 SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$")
 
@@ -37,10 +37,10 @@ REASON_READ = "read call failed"
 
 def role_account(role_arn):
     """Return the account id of a role ARN; raises ``ValueError`` for something that is not a role ARN."""
-    match = ROLE_ARN_RE.match(role_arn or "")
-    if not match:
+    details = parse_iam_arn(role_arn or "", ("role",))
+    if not details:
         raise ValueError("%r is not a role ARN (arn:aws:iam::123456789012:role/NAME)" % (role_arn,))
-    return match.group(1)
+    return details["account_id"]
 
 
 def session_name(run_id, role_arn, suffix=""):

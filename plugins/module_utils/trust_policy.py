@@ -24,6 +24,9 @@ import copy
 import json
 import re
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import ACCOUNT_ID_RE
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import EXTERNAL_ID_RE
+
 try:
     from urllib.parse import unquote
 except ImportError:  # pragma: no cover - Python 2 is not supported by this collection
@@ -45,7 +48,6 @@ PRINCIPAL_OPTION_KEYS = {"aws": "AWS", "service": "Service", "federated": "Feder
 # Condition keys that make an {"AWS": "*"} principal safe enough to allow (aws-iam.md, "Rejections").
 RESTRICTING_CONDITION_KEYS = ("aws:principalorgid", "aws:principalarn", "sts:externalid", "aws:sourceaccount")
 
-ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
 ORPHANED_ID_RE = re.compile(r"^(AIDA|AROA)[A-Z0-9]+$")
 PARTITION_RE = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?"
 ROOT_ARN_RE = re.compile(r"^arn:" + PARTITION_RE + r":iam::(\d{12}):root$")
@@ -56,7 +58,6 @@ PRINCIPAL_ARN_RE = re.compile(
 FEDERATED_ARN_RE = re.compile(r"^arn:" + PARTITION_RE + r":iam::\d{12}:(oidc-provider|saml-provider)/[^\s*]+$")
 FEDERATED_WELL_KNOWN = ("cognito-identity.amazonaws.com", "accounts.google.com", "www.amazon.com", "graph.facebook.com")
 SERVICE_PRINCIPAL_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
-EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 RESOURCE_ARN_RE = re.compile(r"^arn:" + PARTITION_RE + r":[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*)?:.+$")
 
 
