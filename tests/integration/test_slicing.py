@@ -66,7 +66,7 @@ def test_two_slices_end_in_the_same_state_as_one_run(tmp_path):
         "Resource": ["arn:aws:iam::*:role/spinnakerManaged"],
         "Condition": {"StringEquals": {"aws:ResourceOrgID": "o-exampleorg1"}},
     }
-    assert recap["develop"]["changed"] == 0 and "300000000003  role/spinnakerManaged  yes" in output
+    assert recap["develop"]["changed"] == 0 and "300000000003  role/spinnakerManaged  halyard        yes" in output
 
 
 def test_default_settings_stop_a_slice_without_the_managing_host(tmp_path):
