@@ -259,81 +259,22 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import create_managed_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import delete_inline_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_inline_policy_document
+from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_all
+from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_inline_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import statement_specs
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_managed_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_managed_policy_document
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_owned
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import other_inline_policies_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_inline_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_document_merge
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_merge
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_managed_policy_version
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import version_number
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import MANAGED_POLICY_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_resources
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_policy_statement
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import validate_resource
-
-STATEMENT_KEYS = ("sid", "actions", "resources", "effect", "conditions", "remove_resources")
-
-
-def statement_specs(params):
-    """Return the owned statements as a list of dicts with ``STATEMENT_KEYS``; raises ``PolicyError``."""
-    if params["statements"]:
-        specs = params["statements"]
-        field = "statements"
-    elif params["sid"]:
-        specs = [dict((k, params.get(k, [])) for k in STATEMENT_KEYS)]  # remove_resources: statements only
-        field = ""
-    else:
-        raise PolicyError("Give sid (with actions and resources) or statements.", "sid")
-    seen = set()
-    for spec in specs:
-        if spec["sid"] in seen:
-            raise PolicyError("statements: the Sid %r appears twice." % spec["sid"], "statements")
-        seen.add(spec["sid"])
-        for resource in spec["resources"]:
-            validate_resource(resource, "%sresources" % (field + "." if field else ""))
-        for action in spec["actions"]:
-            if ":" not in action and action != "*":
-                raise PolicyError(
-                    "%sactions: %r is not an action; write SERVICE:Action, e.g. sts:AssumeRole." % (field + "." if field else "", action),
-                    "actions",
-                )
-    return specs
-
-
-def merge_all(document, specs, state, exclusive):
-    """Merge every owned statement into ``document``; returns (policy, changed, report by Sid)."""
-    changed = False
-    report = dict(added_actions={}, removed_actions={}, added_resources={}, removed_resources={})
-    policy = document
-    for spec in specs:
-        result = merge_policy_statement(
-            policy,
-            spec["sid"],
-            actions=spec["actions"],
-            resources=spec["resources"],
-            effect=spec["effect"],
-            condition=spec["conditions"],
-            state=state,
-            exclusive=exclusive,
-            remove_resources=spec.get("remove_resources"),
-        )
-        policy = result["policy"]
-        changed = changed or result["changed"]
-        for key in report:
-            report[key][spec["sid"]] = result[key]
-    return policy, changed, report
-
 
 def managed_policy_arn(module, name_or_arn, path):
     """Return the ARN of the managed policy, building it from the caller's account when given a name."""
@@ -417,51 +358,8 @@ def run_managed(module, client, specs):
 def run_inline(module, client, specs):
     params = module.params
     entity = "role" if params["role_name"] else "user"
-    entity_name = params["role_name"] or params["user_name"]
-    policy_name = params["policy_name"]
-    before = get_inline_policy_document(client, entity, entity_name, policy_name)
-    if before is None and params["state"] == "absent":
-        return dict(changed=False, policy=None, size=0, size_limit=INLINE_POLICY_QUOTAS[entity]), before, {}
-    policy, changed, report = merge_all(before, specs, params["state"], params["exclusive"])
-    changed = changed or before is None
-    limit = INLINE_POLICY_QUOTAS[entity]
-    size = policy_size(policy)
-    if not policy["Statement"]:
-        policy, size = None, 0
-    elif changed:
-        others = other_inline_policies_size(client, entity, entity_name, policy_name)
-        if others + size > limit:
-            message = "The inline policies of %s %s would total %d characters (%s: %d), over IAM's limit of %d" % (
-                entity, entity_name, others + size, policy_name, size, limit)
-            raise PolicyError(
-                "%s (%d resources in %s). Move statements to a managed policy." % (message, count_resources(policy), policy_name),
-                "size",
-            )
-        size = others + size
-    if changed and not module.check_mode:
-        if policy is None:
-            delete_inline_policy(client, entity, entity_name, policy_name)
-        elif before is None:
-            put_inline_policy(client, entity, entity_name, policy_name, json.dumps(policy))
-        else:
-            # An existing inline policy may have other writers: re-read before and after (module_utils.iam_io).
-            def plan(document):
-                merged, again, _report = merge_all(document, specs, params["state"], params["exclusive"])
-                if again and others + policy_size(merged) > limit:  # another writer's statements count too
-                    raise PolicyError("The inline policies of %s %s would total %d characters, over IAM's limit of %d, once "
-                                      "merged with another writer's change. Move statements to a managed policy."
-                                      % (entity, entity_name, others + policy_size(merged), limit), "size")
-                return merged, again
-
-            try:
-                policy, _wrote = guarded_document_merge(
-                    before, policy,
-                    lambda: get_inline_policy_document(client, entity, entity_name, policy_name), plan,
-                    lambda document: put_inline_policy(client, entity, entity_name, policy_name, json.dumps(document)))
-            except ConcurrentWriteError as e:
-                raise PolicyError("The inline policy %s of %s %s is being changed by another writer at the same time (%s); "
-                                  "re-run when it is done." % (policy_name, entity, entity_name, e), "policy_name")
-    return dict(changed=changed, policy=policy, size=size, size_limit=limit), before, report
+    return merge_inline_policy(client, entity, params["role_name"] or params["user_name"], params["policy_name"], specs,
+                               params["state"], params["exclusive"], module.check_mode)
 
 
 def main():

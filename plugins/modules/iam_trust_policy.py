@@ -177,6 +177,48 @@ options:
     type: list
     elements: str
     default: []
+  inline_policies:
+    description:
+      - Inline policies of the role to merge owned statements into, in the same module run (once the role exists);
+        each statement is written under its Sid and every other statement of the policy is kept, as
+        M(spinnaker.aws.iam_policy_statement) does with its O(spinnaker.aws.iam_policy_statement#module:statements).
+      - One module run for the role and its inline policy instead of two. Ignored with O(state=absent).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      policy_name:
+        description: The inline policy's name (list it in O(owned_inline_policies) too, for O(adopt)).
+        type: str
+        required: true
+      statements:
+        description: The statements this task owns in the policy, each identified by its Sid.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          sid:
+            description: The statement's Sid.
+            type: str
+            required: true
+          actions:
+            description: The statement's actions, C(SERVICE:Action).
+            type: list
+            elements: str
+            default: []
+          resources:
+            description: The statement's resources (ARNs or C(*)).
+            type: list
+            elements: str
+            default: []
+          effect:
+            description: The statement's effect.
+            type: str
+            choices: [Allow, Deny]
+            default: Allow
+          conditions:
+            description: The statement's C(Condition) block, as IAM writes it.
+            type: dict
   delete_role:
     description:
       - With O(state=absent), once the owned statement is removed, delete the role when it carries the ownership
@@ -189,12 +231,30 @@ notes:
   - Supports check mode and diff mode. In check mode nothing is written and the result reports what would change.
   - Throttling is retried by the AWS client; "Invalid principal" for up to O(wait_timeout); every other error is final.
 extends_documentation_fragment:
+  - spinnaker.aws.session
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 """
 
 EXAMPLES = r"""
+- name: In one run, assume the bootstrap role, prove the account, merge the trust and an inline policy
+  spinnaker.aws.iam_trust_policy:
+    assume_role_arn: arn:aws:iam::200000000002:role/OrganizationAccountAccessRole
+    aws_account_id: "200000000002"
+    role_name: spinnakerManaged
+    create_role: true
+    sid: SpinnakerManaging
+    principals:
+      aws: [arn:aws:iam::100000000001:user/spinnakerManaging]
+    inline_policies:
+      - policy_name: PassRole-and-Certificates
+        statements:
+          - sid: SpinnakerPassRole
+            actions: [iam:PassRole]
+            resources: [arn:aws:iam::200000000002:role/BaseIAMRole]
+    owned_inline_policies: [PassRole-and-Certificates]
+
 - name: Merge the managing user into spinnakerManaged's trust policy, with an external id
   spinnaker.aws.iam_trust_policy:
     role_name: spinnakerManaged
@@ -262,6 +322,28 @@ attached_policies:
   type: list
   elements: str
   sample: ["arn:aws:iam::aws:policy/PowerUserAccess"]
+inline_policies:
+  description: Per inline policy of O(inline_policies), what the merge did.
+  returned: when O(inline_policies) is given and the role exists (or would be created)
+  type: dict
+  sample: {"PassRole-and-Certificates": {"changed": false, "size": 251, "size_limit": 10240, "policy": {"Version": "2012-10-17"}}}
+  contains:
+    changed:
+      description: Whether the policy was (or would be) written.
+      type: bool
+      returned: always
+    policy:
+      description: The policy after the merge.
+      type: dict
+      returned: always
+    size:
+      description: Characters of all the role's inline policies together after the merge (IAM's quota counts them so).
+      type: int
+      returned: always
+    size_limit:
+      description: IAM's quota for them.
+      type: int
+      returned: always
 instance_profile_arn:
   description: ARN of the role's instance profile.
   returned: when O(instance_profile=true) and the profile exists
@@ -385,6 +467,12 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import owners
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import trust_policy_quota
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import update_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_all
+from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_inline_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import statement_specs
+from ansible_collections.spinnaker.aws.plugins.module_utils.session import SESSION_ARGUMENT_SPEC
+from ansible_collections.spinnaker.aws.plugins.module_utils.session import open_session
+from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import OWNED_STATEMENTS_TAG_KEY
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
@@ -427,6 +515,20 @@ def ensure_boundary(module, client, role, wanted, adopted):
     return wanted, True
 
 
+def ensure_inline_policies(module, client, role_name, inline_specs, planned_role):
+    """Merge each ``(policy_name, specs)`` of ``inline_specs`` into the role's inline policy of that name
+    (``policy_statements.merge_inline_policy``); ``planned_role``: the role does not exist yet (check mode), so the
+    merge is planned from no document without a call. Returns the results by policy name."""
+    results = {}
+    for policy_name, specs in inline_specs:
+        if planned_role:
+            policy = merge_all(None, specs, "present", False)[0]
+            results[policy_name] = dict(changed=True, policy=policy, size=policy_size(policy), size_limit=INLINE_POLICY_QUOTAS["role"])
+        else:
+            results[policy_name] = merge_inline_policy(client, "role", role_name, policy_name, specs, check_mode=module.check_mode)[0]
+    return results
+
+
 def main():
     principal_spec = dict(type="list", elements="str", default=[])
     argument_spec = dict(
@@ -456,6 +558,27 @@ def main():
         adopt_statement=dict(type="bool", default=False),
         owned_inline_policies=dict(type="list", elements="str", default=[]),
         delete_role=dict(type="bool", default=False),
+        inline_policies=dict(
+            type="list",
+            elements="dict",
+            default=[],
+            options=dict(
+                policy_name=dict(type="str", required=True),
+                statements=dict(
+                    type="list",
+                    elements="dict",
+                    required=True,
+                    options=dict(
+                        sid=dict(type="str", required=True),
+                        actions=dict(type="list", elements="str", default=[]),
+                        resources=dict(type="list", elements="str", default=[]),
+                        effect=dict(type="str", choices=["Allow", "Deny"], default="Allow"),
+                        conditions=dict(type="dict"),
+                    ),
+                ),
+            ),
+        ),
+        **SESSION_ARGUMENT_SPEC
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -463,9 +586,12 @@ def main():
 
     try:
         validate_params(params)
+        inline_specs = [(item["policy_name"], statement_specs(dict(statements=item["statements"], sid=None)))
+                        for item in params["inline_policies"]]
     except PolicyError as e:
         module.fail_json(msg=e.message, field=e.field)
 
+    open_session(module)
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
     output = dict(changed=False, created=False, attached_policies=[], adopted=False, deleted=False, foreign=[],
                   statement_ownership=None)
@@ -542,6 +668,9 @@ def main():
             output["role_arn"] = role["Arn"]
             if not output["created"] and params["sid"]:
                 output["changed"] = record_statement(module, client, role_name, recorded, result) or output["changed"]
+        if inline_specs and params["state"] == "present" and (role is not None or output["created"]):
+            output["inline_policies"] = ensure_inline_policies(module, client, role_name, inline_specs, role is None)
+            output["changed"] = output["changed"] or any(r["changed"] for r in output["inline_policies"].values())
         output["changed"] = output["changed"] or bool(output["attached_policies"])
     except PolicyError as e:
         module.fail_json(msg=e.message, field=e.field)

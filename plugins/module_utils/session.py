@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 spinnaker.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The session of an IAM module: assume a role first when asked, and prove the account before any other call.
+
+The options are those of the ``spinnaker.aws.session`` doc fragment (``SESSION_ARGUMENT_SPEC``). With
+``assume_role_arn`` the module calls ``sts:AssumeRole`` with its connection's credentials and every client it
+builds afterwards uses the temporary credentials (the same as a playbook task ``amazon.aws.sts_assume_role`` whose
+result feeds ``access_key``/``secret_key``/``session_token``, without a module run of its own). AssumeRole's answer
+names the session (``AssumedRoleUser.Arn``), so the check costs no call; without a role to assume,
+``sts:GetCallerIdentity`` is asked (STS API Reference, "AssumeRole" and "GetCallerIdentity").
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+SESSION_ARGUMENT_SPEC = dict(
+    assume_role_arn=dict(type="str"),
+    role_session_name=dict(type="str", default="spinnaker-aws"),
+    aws_account_id=dict(type="str"),
+    aws_partition=dict(type="str"),
+)
+
+
+def session_mismatch(session_arn, account_id, partition=None, assumed_role_arn=None):
+    """Return the error message when ``session_arn`` (an STS ARN, ``arn:PARTITION:sts::ACCOUNT:...``) is not in
+    ``account_id`` (12 digits) or, when given, ``partition``; ``None`` when it is. Pure."""
+    fields = (session_arn or "").split(":")
+    have_partition = fields[1] if len(fields) > 4 else "?"
+    have_account = fields[4] if len(fields) > 4 else "?"
+    if have_account == str(account_id) and (not partition or have_partition == partition):
+        return None
+    fix = ("assume_role_arn (%s; aws_bootstrap_role_arn in the inventory)" % assumed_role_arn if assumed_role_arn
+           else "the profile or ambient credentials (or set assume_role_arn; aws_bootstrap_role_arn in the inventory)")
+    return ("The AWS session is %s, in account %s (%s), but aws_account_id is %s (%s). Nothing was written for this "
+            "host. Fix %s, or aws_account_id if it is the wrong one."
+            % (session_arn, have_account, have_partition, account_id, partition or "any partition", fix))
+
+
+def open_session(module):
+    """Make ``module`` (an ``AnsibleAWSModule`` with ``SESSION_ARGUMENT_SPEC`` in its argument spec) call AWS in the
+    account it was given, before it calls anything else.
+
+    With ``assume_role_arn``: one ``sts:AssumeRole``; the temporary credentials replace the module's
+    ``access_key``/``secret_key``/``session_token`` (and ``profile``), so ``module.client()`` uses them, and they
+    are added to the values Ansible masks in the module's output. With ``aws_account_id``: the session's account
+    (and ``aws_partition``, when given) must match, else ``fail_json`` before any other call.
+    Returns ``{"arn", "account_id", "partition"}`` of the session, or ``None`` when neither option is set.
+    """
+    params = module.params
+    if not params.get("assume_role_arn") and not params.get("aws_account_id"):
+        return None
+    sts = module.client("sts", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        if params.get("assume_role_arn"):
+            answer = sts.assume_role(RoleArn=params["assume_role_arn"], RoleSessionName=params["role_session_name"],
+                                     aws_retry=True)
+            creds = answer["Credentials"]
+            module.no_log_values.update([creds["SecretAccessKey"], creds["SessionToken"]])
+            params.update(access_key=creds["AccessKeyId"], secret_key=creds["SecretAccessKey"],
+                          session_token=creds["SessionToken"], profile=None)
+            arn = answer["AssumedRoleUser"]["Arn"]
+        else:
+            arn = sts.get_caller_identity(aws_retry=True)["Arn"]
+    except Exception as e:  # pylint: disable=broad-except
+        module.fail_json_aws(e, msg="Could not open the AWS session%s; nothing was written for this host." % (
+            " by assuming %s" % params["assume_role_arn"] if params.get("assume_role_arn") else ""))
+    if params.get("aws_account_id"):
+        message = session_mismatch(arn, params["aws_account_id"], params.get("aws_partition"), params.get("assume_role_arn"))
+        if message:
+            module.fail_json(msg=message, field="aws_account_id", session_arn=arn)
+    fields = arn.split(":")
+    return dict(arn=arn, account_id=fields[4], partition=fields[1])
