@@ -276,6 +276,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import 
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_resources
 
+
 def managed_policy_arn(module, name_or_arn, path):
     """Return the ARN of the managed policy, building it from the caller's account when given a name."""
     if validate_aws_arn(name_or_arn, service="iam"):
