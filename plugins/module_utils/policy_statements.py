@@ -24,6 +24,15 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import 
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import validate_resource
 
+# The argument spec of one owned statement (suboptions of ``statements``), shared by the modules that take them.
+STATEMENT_OPTIONS = dict(
+    sid=dict(type="str", required=True),
+    actions=dict(type="list", elements="str", default=[]),
+    resources=dict(type="list", elements="str", default=[]),
+    effect=dict(type="str", choices=["Allow", "Deny"], default="Allow"),
+    conditions=dict(type="dict"),
+)
+
 STATEMENT_KEYS = ("sid", "actions", "resources", "effect", "conditions", "remove_resources")
 
 

@@ -259,6 +259,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import create_managed_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import STATEMENT_OPTIONS
 from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_all
 from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_inline_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import statement_specs
@@ -379,14 +380,7 @@ def main():
         statements=dict(
             type="list",
             elements="dict",
-            options=dict(
-                sid=dict(type="str", required=True),
-                actions=dict(type="list", elements="str", default=[]),
-                resources=dict(type="list", elements="str", default=[]),
-                effect=dict(type="str", choices=["Allow", "Deny"], default="Allow"),
-                conditions=dict(type="dict"),
-                remove_resources=dict(type="list", elements="str", default=[]),
-            ),
+            options=dict(STATEMENT_OPTIONS, remove_resources=dict(type="list", elements="str", default=[])),
         ),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         exclusive=dict(type="bool", default=False),

@@ -467,6 +467,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import owners
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import trust_policy_quota
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import update_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import STATEMENT_OPTIONS
 from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_all
 from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_inline_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import statement_specs
@@ -568,13 +569,7 @@ def main():
                     type="list",
                     elements="dict",
                     required=True,
-                    options=dict(
-                        sid=dict(type="str", required=True),
-                        actions=dict(type="list", elements="str", default=[]),
-                        resources=dict(type="list", elements="str", default=[]),
-                        effect=dict(type="str", choices=["Allow", "Deny"], default="Allow"),
-                        conditions=dict(type="dict"),
-                    ),
+                    options=STATEMENT_OPTIONS,
                 ),
             ),
         ),
