@@ -144,13 +144,16 @@ failed_accounts:
 import time
 
 try:
+    import boto3
     import botocore
 except ImportError:
     pass  # handled by AnsibleAWSModule
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import retry_on
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import SESSION_NAME_RE
@@ -182,7 +185,32 @@ def assume(sts, role_arn, name, external_id=None):
     return sts.assume_role(aws_retry=True, **params)
 
 
-def check_role(module, sts, spec, run_id, sleep=time.sleep):
+class ReadClients:
+    """The read check's EC2 clients, one per assumed role's credentials, all built from ONE boto3 Session.
+
+    A Session loads botocore's endpoint data and the EC2 service model once; ``module.client`` opens a new
+    Session per client (amazon.aws ``boto3_conn``), about 0.39 s each on a 2-core machine against 0.04 s for a
+    further client of one Session. Region, endpoint and certificate checks are the module's own connection options.
+    """
+
+    def __init__(self, module):
+        self.module = module
+        self.session = None
+        self.options = None
+
+    def client(self, credentials):
+        """Return a retrying EC2 client for ``credentials`` (STS's ``Credentials`` dict)."""
+        if self.session is None:
+            _region, endpoint_url, connect = get_aws_connection_info(self.module)
+            self.options = dict(region_name=self.module.region or "us-east-1", endpoint_url=endpoint_url,
+                                verify=connect.get("verify"), config=connect.get("aws_config"))
+            self.session = boto3.session.Session()
+        return RetryingBotoClientWrapper(self.session.client(
+            "ec2", aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"], **self.options), AWSRetry.jittered_backoff())
+
+
+def check_role(module, sts, spec, run_id, sleep=time.sleep, read_clients=None):
     """Run the checks of one role and return its row (see ``trust_check.new_row``)."""
     role_arn = spec["role_arn"]
     expected = spec["account_id"] or role_account(role_arn)
@@ -210,15 +238,7 @@ def check_role(module, sts, spec, run_id, sleep=time.sleep):
             row["error"] = "assume without external id: %s" % (_error(e),)
     if module.params["read_check"]:
         credentials = response["Credentials"]
-        ec2 = module.client(
-            "ec2",
-            retry_decorator=AWSRetry.jittered_backoff(),
-            region=module.region or "us-east-1",
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-            profile_name=None,
-        )
+        ec2 = (read_clients or ReadClients(module)).client(credentials)
         try:
             ec2.describe_regions(aws_retry=True)
             row["read_ok"] = True
@@ -257,7 +277,8 @@ def main():
         module.fail_json(msg="run_id may only hold letters, digits and +=,.@- ", field="run_id")
 
     sts = module.client("sts", retry_decorator=AWSRetry.jittered_backoff())
-    rows = [check_role(module, sts, spec, run_id) for spec in module.params["roles"]]
+    read_clients = ReadClients(module)
+    rows = [check_role(module, sts, spec, run_id, read_clients=read_clients) for spec in module.params["roles"]]
     failed = [r["account_id"] for r in rows if not r["ok"]]
     table = format_table(rows)
     if failed and module.params["fail_on_error"]:
