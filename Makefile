@@ -62,7 +62,7 @@ galaxy-import: venv
 
 bench: collection
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
-	$(BIN)/python benchmarks/run.py --sizes 1 10 50 100 --reps 3 --mitogen-sizes 10 50 --raw build/bench-raw.json --notes benchmarks/analysis.md --out benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py --sizes 1 10 100 --reps 3 --single-rep-from 100 --large-reps 2 --extra-variants ours-mitogen ours-noverify:10 ours-mitogen:10 --extra-sizes 100 --raw build/bench-raw.json --notes benchmarks/analysis.md --out benchmarks/RESULTS.md
 
 test: sanity lint docs-lint unit integration molecule galaxy-import
 

@@ -4,7 +4,12 @@ Prints one JSON document: per phase, wall seconds, CPU seconds of the Ansible pr
 the peak RSS of the largest Ansible process, the AWS API calls counted at the endpoint by (service, action) with
 the read/write split, the recap, and the profile_tasks output.
 
-    python benchmarks/measure.py --variant ours|ours-noverify|ours-mitogen|reference --accounts N
+    python benchmarks/measure.py --variant ours|ours-noverify|ours-mitogen|reference --accounts N [--forks F]
+        [--scope accounts|wildcard]
+
+``--forks``: Ansible's forks (default 5, Ansible's own default). ``--scope wildcard``: the managing policy names
+``arn:aws:iam::*:role/spinnakerManaged`` bound to the organization (``managing_account_organization_id``) instead of
+one ARN per account, as the README recommends past 117 accounts.
 """
 
 import argparse
@@ -41,11 +46,11 @@ def mitogen_env():
     return {"ANSIBLE_STRATEGY_PLUGINS": strategy, "ANSIBLE_STRATEGY": "mitogen_linear"}
 
 
-def run_phase(aws, variant, inventory, hal_home):
+def run_phase(aws, variant, inventory, hal_home, forks=5):
     playbook, extra = PLAYBOOKS[variant]
     env = playbook_env(aws.endpoint, hal_home)
     env.update(ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", PROFILE_TASKS_TASK_OUTPUT_LIMIT="25",
-               ANSIBLE_DEPRECATION_WARNINGS="False")
+               ANSIBLE_DEPRECATION_WARNINGS="False", ANSIBLE_FORKS=str(forks))
     if variant == "ours-mitogen":
         env.update(mitogen_env())
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory,
@@ -79,6 +84,8 @@ def run_phase(aws, variant, inventory, hal_home):
         "ansible_cpu_s": round(result["cpu"], 2),
         "endpoint_cpu_s": round((self_after.ru_utime + self_after.ru_stime) - (self_before.ru_utime + self_before.ru_stime), 2),
         "peak_rss_mb": round(result["maxrss_kb"] / 1024.0, 1),
+        # This process runs the endpoint (moto, in threads): its peak RSS so far is the endpoint's, plus the harness.
+        "endpoint_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
         "calls": sum(calls.values()),
         "writes": writes,
         "reads": sum(calls.values()) - writes,
@@ -94,13 +101,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variant", choices=sorted(PLAYBOOKS), required=True)
     parser.add_argument("--accounts", type=int, required=True)
+    parser.add_argument("--forks", type=int, default=5)
+    parser.add_argument("--scope", choices=("accounts", "wildcard"), default="accounts")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="spinnaker-bench-")
-    inventory = write_inventory(os.path.join(work, "inventory.yml"), args.accounts)
+    inventory = write_inventory(os.path.join(work, "inventory.yml"), args.accounts, scope=args.scope)
     with LocalAWS() as aws:
         phases = {}
         for phase in ("create", "noop"):
-            phases[phase] = run_phase(aws, args.variant, inventory, work)
+            phases[phase] = run_phase(aws, args.variant, inventory, work, forks=args.forks)
             if phases[phase]["rc"] != 0:
                 break
         policy_size = None
@@ -112,7 +121,8 @@ def main():
             policy_size = len(json.dumps(document, separators=(",", ":")))
         except Exception:  # pylint: disable=broad-except
             pass
-    print(json.dumps({"variant": args.variant, "accounts": args.accounts, "phases": phases, "managing_policy_size": policy_size}))
+    print(json.dumps({"variant": args.variant, "accounts": args.accounts, "forks": args.forks, "scope": args.scope,
+                      "phases": phases, "managing_policy_size": policy_size}))
 
 
 if __name__ == "__main__":

@@ -447,7 +447,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMEr
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_role
 from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_role_attached_policies
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_KEY
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_VALUE
@@ -472,6 +471,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements im
 from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_inline_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import statement_specs
 from ansible_collections.spinnaker.aws.plugins.module_utils.session import SESSION_ARGUMENT_SPEC
+from ansible_collections.spinnaker.aws.plugins.module_utils.session import SessionClients
 from ansible_collections.spinnaker.aws.plugins.module_utils.session import open_session
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
 from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import OWNED_STATEMENTS_TAG_KEY
@@ -586,8 +586,9 @@ def main():
     except PolicyError as e:
         module.fail_json(msg=e.message, field=e.field)
 
-    open_session(module)
-    client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+    clients = SessionClients(module)
+    identity = open_session(module, clients)
+    client = clients.client("iam")
     output = dict(changed=False, created=False, attached_policies=[], adopted=False, deleted=False, foreign=[],
                   statement_ownership=None)
     tags = ownership_tags(params["tags"])
@@ -598,7 +599,7 @@ def main():
         if role is None and not params["create_role"] and params["state"] == "present":
             module.fail_json(
                 msg="The role %s does not exist in this account (%s). Create it first, or set create_role=true."
-                % (role_name, _describe_account(module)),
+                % (role_name, _describe_account(clients, identity)),
                 field="role_name",
             )
         if role is None and params["state"] == "absent":
@@ -820,11 +821,13 @@ def merged_trust(client, params, role_name, before, partition, allow_empty=False
     return result, size, size_limit
 
 
-def _describe_account(module):
-    """Name the account for an error message; best effort, one STS call, only on failure."""
+def _describe_account(clients, identity):
+    """Name the account for an error message: the session's (``open_session``), else best effort with one STS
+    call, only on failure."""
+    if identity:
+        return "account %s" % identity["account_id"]
     try:
-        client = module.client("sts", retry_decorator=AWSRetry.jittered_backoff())
-        return "account %s" % client.get_caller_identity(aws_retry=True)["Account"]
+        return "account %s" % clients.client("sts").get_caller_identity(aws_retry=True)["Account"]
     except Exception:  # pylint: disable=broad-except
         return "account unknown: sts:GetCallerIdentity failed"
 

@@ -99,6 +99,7 @@ def aws(monkeypatch):
 def stubbed_clients(monkeypatch):
     """Modules get real botocore clients wrapped in a ``Stubber``; yields ``{service: Stubber}``."""
     from ansible_collections.amazon.aws.plugins.module_utils import modules
+    from ansible_collections.spinnaker.aws.plugins.module_utils import session as session_utils
 
     clients = {}
     stubbers = {}
@@ -107,6 +108,17 @@ def stubbed_clients(monkeypatch):
         stubbers[service] = Stubber(clients[service])
         stubbers[service].activate()
     monkeypatch.setattr(modules, "boto3_conn", lambda module, conn_type=None, resource=None, **kw: clients[resource])
+
+    class StubbedSession:
+        """Stands for boto3's Session in module_utils.session.SessionClients: every client is the stubbed one."""
+
+        def __init__(self, **_kwargs):
+            pass
+
+        def client(self, service, **_kwargs):
+            return clients[service]
+
+    monkeypatch.setattr(session_utils.boto3.session, "Session", StubbedSession)
     yield stubbers
     for stubber in stubbers.values():
         stubber.deactivate()
