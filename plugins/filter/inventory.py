@@ -22,6 +22,10 @@ description:
     and existing, has its settings, an existing principal being in the managing account; the wildcard scope is
     bound to an organization unless C(managing_account_allow_unbound_wildcard) is true; and the registration group
     holds exactly one host when the run registers accounts with Spinnaker."
+  - "Shows a deprecation warning for each old role-name variable the inventory or the extra variables set
+    (C(managed_account_role_name), C(managing_account_managed_role_name), C(verify_managed_role_name),
+    C(spinnaker_halyard_assume_role), C(base_iam_role_name), C(managed_account_base_iam_role_name)): they keep
+    working until 1.0.0; C(spinnaker_managed_role_name) and C(spinnaker_base_iam_role_name) replace them."
 author:
   - spinnaker.aws contributors (@spinnaker-aws)
 options:
@@ -63,7 +67,12 @@ _value:
   elements: str
 """
 
+from ansible.utils.display import Display
+
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
+from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import DEPRECATED_NAMES
+from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import DEPRECATED_NAMES_REMOVED_IN
+from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import deprecated_name_messages
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import SHARED_NAMES
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import inventory_errors as _inventory_errors
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import shared_name_errors
@@ -94,6 +103,7 @@ def inventory_errors(hostvars, groups, registration_group="", registration=""):
     if registration_group:
         registration = (registration_group, registration_hosts, path,
                         hostvars[registration_hosts[0]] if len(registration_hosts) == 1 else {})
+    warn_deprecated_names(hostvars, hosts + registration_hosts)
     names = [name for shared, older in SHARED_NAMES.items() for name in (shared,) + older]
     values = dict((name, set(str(hostvars[h][name]) for h in hosts if hostvars[h].get(name))) for name in names)
     return shared_name_errors(values) + _inventory_errors(
@@ -107,6 +117,14 @@ def inventory_errors(hostvars, groups, registration_group="", registration=""):
         managing_settings=dict((name, settings.get(name)) for name in MANAGING_SETTINGS),
         registration=registration,
     )
+
+
+def warn_deprecated_names(hostvars, hosts):
+    """Show a deprecation warning for each old variable (module_utils.inventory.DEPRECATED_NAMES) that one of
+    ``hosts`` has set (role defaults are not in ``hostvars``, so only what the user set counts)."""
+    used = set(name for name in DEPRECATED_NAMES for host in hosts if hostvars[host].get(name) is not None)
+    for message in deprecated_name_messages(used):
+        Display().deprecated(message, version=DEPRECATED_NAMES_REMOVED_IN, collection_name="spinnaker.aws")
 
 
 class FilterModule:

@@ -279,3 +279,24 @@ def shared_name_errors(values):
                     "; ".join("%s=%s" % (v, "/".join(vals)) for v, vals in seen.items()), shared)
             )
     return errors
+
+
+# The variables kept for one release as aliases of the shared ones; each is read as before (the roles' defaults
+# derive from the shared variable, a set old variable still overrides it) and, when set, warned about.
+DEPRECATED_NAMES = {
+    "managed_account_role_name": "spinnaker_managed_role_name",
+    "managing_account_managed_role_name": "spinnaker_managed_role_name",
+    "verify_managed_role_name": "spinnaker_managed_role_name",
+    "spinnaker_halyard_assume_role": "spinnaker_managed_role_name (and spinnaker_iam_path for a path)",
+    "base_iam_role_name": "spinnaker_base_iam_role_name",
+    "managed_account_base_iam_role_name": "spinnaker_base_iam_role_name",
+}
+DEPRECATED_NAMES_REMOVED_IN = "1.0.0"
+
+
+def deprecated_name_messages(set_names):
+    """One deprecation message per old variable in ``set_names`` (names the inventory or the extra variables set),
+    in ``DEPRECATED_NAMES`` order, naming the variable that replaces it. Pure; the caller shows them as Ansible
+    deprecation warnings (removal in ``DEPRECATED_NAMES_REMOVED_IN``)."""
+    return ["%s is deprecated: set %s instead, which every role reads. The old variable still works until it is "
+            "removed." % (name, replacement) for name, replacement in DEPRECATED_NAMES.items() if name in set_names]

@@ -137,3 +137,12 @@ def test_one_role_named_differently_in_two_variables_is_an_error_naming_both():
     errors = shared_name_errors({"spinnaker_managed_role_name": {"spinnakerRole"}, "verify_managed_role_name": {"spinnakerManaged"}})
     assert len(errors) == 1 and "verify_managed_role_name=spinnakerManaged" in errors[0]
     assert "set spinnaker_managed_role_name once" in errors[0]
+
+
+def test_each_old_role_name_variable_set_gets_one_message_naming_its_replacement():
+    from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import deprecated_name_messages
+
+    messages = deprecated_name_messages({"base_iam_role_name", "spinnaker_halyard_assume_role", "spinnaker_managed_role_name"})
+    assert [m.split(" ")[0] for m in messages] == ["spinnaker_halyard_assume_role", "base_iam_role_name"]
+    assert "set spinnaker_base_iam_role_name instead" in messages[1]
+    assert deprecated_name_messages({"spinnaker_managed_role_name"}) == []
