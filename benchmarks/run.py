@@ -128,7 +128,7 @@ def report(samples_all, out, notes_file, started, finished):
                 slowest = (sample["variant"], sample["accounts"], phase, data["profile"], data["wall_s"])
     notes = []
     for n in sorted(results):
-        size = max((s["managing_policy_size"] or 0) for s in results[n].get("ours-noverify", results[n].get("ours", [])))
+        size = max((s["managing_policy_size"] or 0) for samples in results[n].values() for s in samples)
         notes.append("- N = %d: the managing policy (per-account ARNs) is %d characters; IAM's limit is 6,144." % (n, size))
         results[n] = {v: summarize(s) for v, s in sorted(results[n].items(), key=lambda kv: variant_order(kv[1][0]))}
     if notes_file and os.path.exists(notes_file):
