@@ -71,7 +71,6 @@ from ansible.utils.display import Display
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import DEPRECATED_NAMES
-from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import DEPRECATED_NAMES_REMOVED_IN
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import deprecated_name_messages
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import SHARED_NAMES
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import inventory_errors as _inventory_errors
@@ -124,7 +123,7 @@ def warn_deprecated_names(hostvars, hosts):
     ``hosts`` has set (role defaults are not in ``hostvars``, so only what the user set counts)."""
     used = set(name for name in DEPRECATED_NAMES for host in hosts if hostvars[host].get(name) is not None)
     for message in deprecated_name_messages(used):
-        Display().deprecated(message, version=DEPRECATED_NAMES_REMOVED_IN, collection_name="spinnaker.aws")
+        Display().deprecated(message, version="1.0.0", collection_name="spinnaker.aws")
 
 
 class FilterModule:

@@ -291,12 +291,11 @@ DEPRECATED_NAMES = {
     "base_iam_role_name": "spinnaker_base_iam_role_name",
     "managed_account_base_iam_role_name": "spinnaker_base_iam_role_name",
 }
-DEPRECATED_NAMES_REMOVED_IN = "1.0.0"
 
 
 def deprecated_name_messages(set_names):
     """One deprecation message per old variable in ``set_names`` (names the inventory or the extra variables set),
     in ``DEPRECATED_NAMES`` order, naming the variable that replaces it. Pure; the caller shows them as Ansible
-    deprecation warnings (removal in ``DEPRECATED_NAMES_REMOVED_IN``)."""
+    deprecation warnings, for removal in 1.0.0."""
     return ["%s is deprecated: set %s instead, which every role reads. The old variable still works until it is "
             "removed." % (name, replacement) for name, replacement in DEPRECATED_NAMES.items() if name in set_names]
