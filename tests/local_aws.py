@@ -122,14 +122,19 @@ class LocalAWS:
         """The run lock's calls, e.g. ``[("run-lock", "GetSecretValue"), ("run-lock", "CreateSecret"), ...]``."""
         return [c for c in self.calls if c[0] == "run-lock"]
 
-    def client(self, service, account_id=None):
+    def client(self, service, account_id=None, region="us-east-1"):
         """A boto3 client for ``service`` acting in ``account_id`` (assumes its OrganizationAccountAccessRole,
-        as the playbook does; moto answers with credentials for that account)."""
+        as the playbook does; moto answers with credentials for that account). ``region`` also chooses the
+        partition: moto keeps one IAM per partition and answers in the partition of the request's region
+        (``us-gov-west-1``: ``aws-us-gov``)."""
         import boto3
+        from botocore.session import get_session
 
-        kwargs = dict(region_name="us-east-1", endpoint_url=self.endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
+        partition = get_session().get_partition_for_region(region)
+        kwargs = dict(region_name=region, endpoint_url=self.endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
         if account_id:
             sts = boto3.client("sts", **kwargs)
-            creds = sts.assume_role(RoleArn="arn:aws:iam::%s:role/OrganizationAccountAccessRole" % account_id, RoleSessionName="test")["Credentials"]
+            creds = sts.assume_role(RoleArn="arn:%s:iam::%s:role/OrganizationAccountAccessRole" % (partition, account_id),
+                                    RoleSessionName="test")["Credentials"]
             kwargs.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
         return boto3.client(service, **kwargs)

@@ -21,7 +21,10 @@ options:
     elements: dict
     required: true
   assume_role:
-    description: Halyard's C(assumeRole), such as C(role/spinnakerManaged).
+    description:
+      - Halyard's C(assumeRole), such as C(role/spinnakerManaged).
+      - Outside the C(aws) partition each account gets the full role ARN instead (C(arn:aws-us-gov:iam::ID:role/spinnakerManaged)),
+        since clouddriver completes a relative value in the C(aws) partition only.
     type: str
     required: true
   adopt:

@@ -12,8 +12,8 @@ description:
     per problem, naming the host, the variable and the fix. An empty list means the inventory is usable.
   - "Checked: C(aws_account_id) is a 12-digit string; no account id or Spinnaker account name is used twice;
     Spinnaker account names (C(spinnaker_account_name), else the host name) hold only letters, digits, C(-), C(_)
-    and C(.); C(spinnaker_regions) lists regions of the account's partition (C(spinnaker_partition), default
-    C(aws)) in botocore's endpoint data, or in C(spinnaker_extra_regions); C(spinnaker_external_id) and
+    and C(.); C(spinnaker_regions) lists regions of the account's partition in botocore's endpoint data, or in
+    C(spinnaker_extra_regions); C(spinnaker_external_id) and
     C(spinnaker_default_external_id) follow STS's rule for an external id; C(aws_bootstrap_role_arn) is an IAM
     role ARN in the host's partition and in the host's C(aws_account_id); C(spinnaker_account_state) is present
     or absent, and the managing account is not offboarded while other accounts stay."
@@ -25,7 +25,13 @@ description:
   - "Shows a deprecation warning for each old role-name variable the inventory or the extra variables set
     (C(managed_account_role_name), C(managing_account_managed_role_name), C(verify_managed_role_name),
     C(spinnaker_halyard_assume_role), C(base_iam_role_name), C(managed_account_base_iam_role_name)): they keep
-    working until 1.0.0; C(spinnaker_managed_role_name) and C(spinnaker_base_iam_role_name) replace them."
+    working until 1.0.0; C(spinnaker_managed_role_name) and C(spinnaker_base_iam_role_name) replace them. The same
+    for the old partition variables (C(managed_account_partition), C(managing_account_partition),
+    C(verify_partition)), which C(spinnaker_partition) replaces."
+  - "The partition is the run's (P(spinnaker.aws.partition#filter)): C(spinnaker_partition) when the inventory sets
+    it, else the managing account's, known once its session step has asked STS. Before that, a region of any
+    partition is accepted and the bootstrap role's partition is not compared; the session step runs this check
+    again with the partition STS gave, before anything is written."
 author:
   - spinnaker.aws contributors (@spinnaker-aws)
 options:
@@ -49,6 +55,10 @@ options:
         that path needs on the registration host are checked too.
     type: str
     default: ""
+  warn_deprecated:
+    description: Show the deprecation warnings (off for the second check, after the session step).
+    type: bool
+    default: true
 """
 
 EXAMPLES = r"""
@@ -70,6 +80,7 @@ _value:
 from ansible.utils.display import Display
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
+from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import run_partition
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import DEPRECATED_NAMES
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import deprecated_name_messages
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import SHARED_NAMES
@@ -85,9 +96,10 @@ ACCOUNT_VARIABLES = (
 MANAGING_SETTINGS = ("managing_account_assume_role_scope", "managing_account_organization_id", "managing_account_allow_unbound_wildcard")
 
 
-def inventory_errors(hostvars, groups, registration_group="", registration=""):
+def inventory_errors(hostvars, groups, registration_group="", registration="", warn_deprecated=True):
     """Build the account list from ``hostvars`` and ``groups`` and validate it (see module_utils.inventory).
-    ``registration``: the run's ``spinnaker_registration`` (its host's settings are checked too)."""
+    ``registration``: the run's ``spinnaker_registration`` (its host's settings are checked too). The partition of a
+    host that sets no ``spinnaker_partition`` is the managing host's (``None`` until its session step told it)."""
     managing = list(groups.get("spinnaker_managing", []))
     hosts = account_hosts(groups)
     accounts = []
@@ -102,7 +114,8 @@ def inventory_errors(hostvars, groups, registration_group="", registration=""):
     if registration_group:
         registration = (registration_group, registration_hosts, path,
                         hostvars[registration_hosts[0]] if len(registration_hosts) == 1 else {})
-    warn_deprecated_names(hostvars, hosts + registration_hosts)
+    if warn_deprecated:
+        warn_deprecated_names(hostvars, hosts + registration_hosts)
     names = [name for shared, older in SHARED_NAMES.items() for name in (shared,) + older]
     values = dict((name, set(str(hostvars[h][name]) for h in hosts if hostvars[h].get(name))) for name in names)
     return shared_name_errors(values) + _inventory_errors(
@@ -115,6 +128,7 @@ def inventory_errors(hostvars, groups, registration_group="", registration=""):
         managing_principal_arn=first.get("spinnaker_managing_principal_arn"),
         managing_settings=dict((name, settings.get(name)) for name in MANAGING_SETTINGS),
         registration=registration,
+        partition=run_partition(hostvars, groups, default=None),
     )
 
 

@@ -51,13 +51,18 @@ _value:
     environment: {description: "The environment, or null.", type: str}
     permissions: {description: "Fiat roles per READ and WRITE (C(spinnaker_permissions)), or null.", type: dict}
     lambda_enabled: {description: "C(spinnaker_lambda_enabled), or null.", type: bool}
-    partition: {description: "The account's AWS partition (C(spinnaker_partition), default C(aws)).", type: str}
+    partition:
+      description:
+        - The account's AWS partition, C(spinnaker_partition) when the inventory sets it, else the partition of the
+          managing account's session (see P(spinnaker.aws.partition#filter)).
+      type: str
     state: {description: C(present) or C(absent) (offboard)., type: str}
     iam_ok: {description: False when the account's IAM failed in this run., type: bool}
 """
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
 from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_model
+from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import run_partition
 
 HOST_VARIABLES = (
     "aws_account_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_environment", "spinnaker_external_id",
@@ -73,7 +78,7 @@ def spinnaker_accounts(hostvars, groups, iam_checked=True):
     for host in account_hosts(groups):
         variables = hostvars[host]
         hosts.append(dict([("host", host)] + [(name, variables.get(name)) for name in HOST_VARIABLES]))
-    return account_model(hosts, iam_checked=iam_checked)
+    return account_model(hosts, iam_checked=iam_checked, default_partition=run_partition(hostvars, groups))
 
 
 class FilterModule:

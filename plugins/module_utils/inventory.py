@@ -13,6 +13,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import i
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_external_id
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_iam_path
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_spinnaker_account_name
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_partitions
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_regions
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import parse_iam_arn
 
@@ -34,12 +35,15 @@ def _external_id_error(host, variable, value):
     )
 
 
-def _account_errors(account, regions_of):
-    """The problems of one account host (see ``inventory_errors``)."""
+def _account_errors(account, regions_of, default_partition="aws"):
+    """The problems of one account host (see ``inventory_errors``). ``default_partition``: the partition of a host
+    that does not set ``spinnaker_partition``; ``None`` while it is not known (before the managing account's
+    session): a region of any partition is then accepted and the bootstrap role's partition is not compared."""
     errors = []
     host = account["host"]
     account_id = account.get("aws_account_id")
-    partition = account.get("spinnaker_partition") or "aws"
+    partition = account.get("spinnaker_partition") or default_partition
+    example = partition or "aws"
     if not is_account_id(account_id):
         errors.append(
             "%s: aws_account_id must be a quoted 12-digit string, got %r. Write aws_account_id: \"012345678901\" "
@@ -59,13 +63,16 @@ def _account_errors(account, regions_of):
     if not regions or not isinstance(regions, (list, tuple)):
         errors.append("%s: spinnaker_regions must list at least one AWS region, e.g. [us-east-1]." % host)
     else:
-        known = set(regions_of(partition)) | set(account.get("spinnaker_extra_regions") or [])
+        partitions = [partition] if partition else known_partitions()
+        known = set(r for p in partitions for r in regions_of(p)) | set(account.get("spinnaker_extra_regions") or [])
         bad = [r for r in regions if not isinstance(r, str) or r not in known]
         if bad:
             errors.append(
-                "%s: spinnaker_regions has %s, not region names of the %s partition (botocore's endpoint data). Write one "
+                "%s: spinnaker_regions has %s, not region names of %s (botocore's endpoint data). Write one "
                 "region per item, e.g. us-west-2; for a region newer than the installed botocore, upgrade botocore or "
-                "list it in spinnaker_extra_regions." % (host, bad, partition)
+                "list it in spinnaker_extra_regions." % (
+                    host, bad, "the %s partition%s" % (partition, _partition_source(account)) if partition
+                    else "any AWS partition")
             )
     path = account.get("spinnaker_iam_path")
     if path is not None and not is_iam_path(path):
@@ -77,7 +84,7 @@ def _account_errors(account, regions_of):
     if boundary and (parse_iam_arn(boundary, ("policy",)) is None):
         errors.append(
             "%s: spinnaker_iam_permissions_boundary must be a managed policy ARN, arn:%s:iam::ACCOUNT:policy/NAME; got %r."
-            % (host, partition, boundary)
+            % (host, example, boundary)
         )
     permissions = account.get("spinnaker_permissions")
     if permissions is not None and not (
@@ -97,12 +104,12 @@ def _account_errors(account, regions_of):
         if details is None:
             errors.append(
                 "%s: aws_bootstrap_role_arn %r is not an IAM role ARN; write arn:%s:iam::%s:role/NAME."
-                % (host, bootstrap, partition, account_id if is_account_id(account_id) else "ACCOUNT_ID")
+                % (host, bootstrap, example, account_id if is_account_id(account_id) else "ACCOUNT_ID")
             )
-        elif details["partition"] != partition:
+        elif partition and details["partition"] != partition:
             errors.append(
-                "%s: aws_bootstrap_role_arn is in the %s partition, the account in %s (spinnaker_partition). Fix the ARN, "
-                "or set spinnaker_partition." % (host, details["partition"], partition)
+                "%s: aws_bootstrap_role_arn is in the %s partition, the account in %s%s. Fix the ARN, "
+                "or set spinnaker_partition." % (host, details["partition"], partition, _partition_source(account))
             )
         elif is_account_id(account_id) and details["account_id"] != account_id:
             errors.append(
@@ -113,8 +120,16 @@ def _account_errors(account, regions_of):
     return errors
 
 
+def _partition_source(account):
+    """Where an account's partition came from, for messages."""
+    if account.get("spinnaker_partition"):
+        return " (spinnaker_partition)"
+    return " (the managing account's, since spinnaker_partition is not set)"
+
+
 def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_arn="", irsa_issuer="", existing_arn="",
-                     managing_principal_arn=None, managing_settings=None, registration=None, regions_of=known_regions):
+                     managing_principal_arn=None, managing_settings=None, registration=None, regions_of=known_regions,
+                     partition="aws"):
     """Return the list of problems with the inventory, each naming the host, the variable and the fix.
 
     ``accounts``: one dict per AWS account host with ``host`` and the host's ``aws_account_id``,
@@ -131,6 +146,9 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
     exactly one; ``path`` the value of ``spinnaker_registration`` and ``variables`` that host's variables, checked by
     ``registration_errors``.
     ``regions_of``: ``partition -> region names`` (botocore's endpoint data by default).
+    ``partition``: the partition of a host that does not set ``spinnaker_partition`` (module_utils.accounts
+    ``effective_partition``), ``None`` while it is not known: the check then runs again once the managing
+    account's session has told it.
     """
     errors = []
     managing_settings = managing_settings or {}
@@ -145,7 +163,7 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
     ids = {}
     names = {}
     for account in accounts:
-        errors.extend(_account_errors(account, regions_of))
+        errors.extend(_account_errors(account, regions_of, partition))
         if is_account_id(account.get("aws_account_id")):
             ids.setdefault(account["aws_account_id"], []).append(account["host"])
         names.setdefault(account.get("spinnaker_account_name") or account["host"], []).append(account["host"])
@@ -253,16 +271,18 @@ def _true(value):
     return bool(value)
 
 
-# One fact, one variable: the shared name every role reads, and the role variables that used to hold it.
+# One fact, one variable: the shared variable every role reads (a role's name, the partition), and the role
+# variables that used to hold it.
 SHARED_NAMES = {
     "spinnaker_managed_role_name": ("managed_account_role_name", "managing_account_managed_role_name",
                                     "verify_managed_role_name"),
     "spinnaker_base_iam_role_name": ("base_iam_role_name", "managed_account_base_iam_role_name"),
+    "spinnaker_partition": ("managed_account_partition", "managing_account_partition", "verify_partition"),
 }
 
 
 def shared_name_errors(values):
-    """Where the inventory names one role in several variables that disagree.
+    """Where the inventory gives one fact (a role's name, the partition) in several variables that disagree.
 
     ``values``: ``{variable: set of the values the inventory hosts give it}`` for the variables of
     ``SHARED_NAMES`` that are set (role defaults do not count: they all derive from the shared variable). Returns
@@ -274,8 +294,9 @@ def shared_name_errors(values):
         distinct = set(x for vals in seen.values() for x in vals)
         if len(distinct) > 1:
             errors.append(
-                "The inventory names the same role differently: %s. Every role must use one name: set %s once (the "
+                "The inventory gives %s different values: %s. Every role must use one value: set %s once (the "
                 "other variables default to it) and remove the others." % (
+                    "the partition" if shared == "spinnaker_partition" else "the same role's name",
                     "; ".join("%s=%s" % (v, "/".join(vals)) for v, vals in seen.items()), shared)
             )
     return errors
@@ -290,6 +311,9 @@ DEPRECATED_NAMES = {
     "spinnaker_halyard_assume_role": "spinnaker_managed_role_name (and spinnaker_iam_path for a path)",
     "base_iam_role_name": "spinnaker_base_iam_role_name",
     "managed_account_base_iam_role_name": "spinnaker_base_iam_role_name",
+    "managed_account_partition": "spinnaker_partition (or nothing: the managing account's session gives it)",
+    "managing_account_partition": "spinnaker_partition (or nothing: the managing account's session gives it)",
+    "verify_partition": "spinnaker_partition (or nothing: the managing account's session gives it)",
 }
 
 

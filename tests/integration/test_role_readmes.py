@@ -10,6 +10,7 @@ import subprocess
 import pytest
 import yaml
 
+from tests.gate.emulator import GateEmulator
 from tests.halyard.emulator import Emulator
 from tests.local_aws import LocalAWS
 from tests.playbook import ROOT
@@ -27,6 +28,7 @@ INVENTORY = {"all": {
         "spinnaker_managed": {"hosts": {"spinnakerManaging": None}},
         "halyard": {"hosts": {"halyard-host": None}},
         "clouddriver": {"hosts": {"clouddriver-host": None}},
+        "gate": {"hosts": {"gate-host": None}},
     }}}
 
 
@@ -92,3 +94,15 @@ def test_spinnaker_clouddriver_readme_playbook(world):
     world["run"]("spinnaker_clouddriver", text=text)
     aws = yaml.safe_load((component / "files" / "clouddriver.yml").read_text())["aws"]
     assert [a["name"] for a in aws["accounts"]] == ["spinnakerManaging"]
+
+
+def test_spinnaker_gate_readme_playbook(world):
+    # gate cannot run here: the emulator (tests/gate/emulator.py) answers for it. Only gate's URL differs from the
+    # README, and the password it reads from a vault variable is given as that variable.
+    readme = smallest_playbook("spinnaker_gate")
+    with GateEmulator(username="spinnaker-aws", password="gate-password-7e21", reload_seconds=0.05) as gate:
+        text = readme.replace("https://gate.example.com/api/v1", gate.url)
+        assert text != readme
+        world["run"]("spinnaker_gate", extra=["-e", "vault_gate_password=gate-password-7e21"], text=text)
+        assert sorted(gate.stored) == ["spinnakerManaging"] and gate.stored["spinnakerManaging"]["accountId"] == ACCOUNT
+        assert "spinnakerManaging" in gate.loaded

@@ -146,3 +146,27 @@ def test_each_old_role_name_variable_set_gets_one_message_naming_its_replacement
     assert [m.split(" ")[0] for m in messages] == ["spinnaker_halyard_assume_role", "base_iam_role_name"]
     assert "set spinnaker_base_iam_role_name instead" in messages[1]
     assert deprecated_name_messages({"spinnaker_managed_role_name"}) == []
+
+
+def test_before_the_partition_is_known_a_region_of_any_partition_passes_then_the_known_partition_decides():
+    gov = {"spinnaker_regions": ["us-gov-west-1"], "aws_bootstrap_role_arn": "arn:aws-us-gov:iam::200000000002:role/admin"}
+    assert errors_for(gov, partition=None) == []
+    assert "not region names of any AWS partition" in errors_for({"spinnaker_regions": ["us-east-7"]}, partition=None)[0]
+    gov_managing = {"spinnaker_regions": ["us-gov-east-1"]}
+    assert errors_for(gov, gov_managing, partition="aws-us-gov") == []
+    errors = errors_for(gov, partition="aws")
+    assert len(errors) == 2
+    assert "the aws partition (the managing account's, since spinnaker_partition is not set)" in errors[0]
+    assert "aws_bootstrap_role_arn is in the aws-us-gov partition, the account in aws" in errors[1]
+
+
+def test_the_partition_in_two_variables_that_disagree_is_an_error_and_its_old_variables_are_deprecated():
+    from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import deprecated_name_messages
+    from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import shared_name_errors
+
+    errors = shared_name_errors({"spinnaker_partition": {"aws"}, "managed_account_partition": {"aws-us-gov"}})
+    assert len(errors) == 1 and errors[0].startswith("The inventory gives the partition different values")
+    assert "managed_account_partition=aws-us-gov" in errors[0] and "set spinnaker_partition once" in errors[0]
+    messages = deprecated_name_messages({"verify_partition", "managing_account_partition"})
+    assert [m.split(" ")[0] for m in messages] == ["managing_account_partition", "verify_partition"]
+    assert all("set spinnaker_partition" in m for m in messages)
