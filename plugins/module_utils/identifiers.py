@@ -79,15 +79,24 @@ def parse_iam_arn(value, resource_types=("role", "user")):
     return details
 
 
+_PARTITIONS = []
+
+
+def _partitions_data():
+    """botocore's ``partitions.json``, loaded once per process (the inventory check asks per host)."""
+    if not _PARTITIONS:
+        import botocore.session  # pylint: disable=import-outside-toplevel
+
+        _PARTITIONS.append(botocore.session.get_session().get_component("data_loader").load_data("partitions"))
+    return _PARTITIONS[0]
+
+
 def known_regions(partition):
     """The region names of ``partition`` (``aws``, ``aws-cn``, ``aws-us-gov``...) in botocore's bundled endpoint
     data (``botocore/data/partitions.json``), without the ``*-global`` pseudo-regions; an empty list for a
     partition botocore does not know. A region newer than the installed botocore is missing here: callers let
     users allow it explicitly."""
-    import botocore.session  # pylint: disable=import-outside-toplevel
-
-    data = botocore.session.get_session().get_component("data_loader").load_data("partitions")
-    for entry in data.get("partitions", []):
+    for entry in _partitions_data().get("partitions", []):
         if entry.get("id") == partition:
             return sorted(r for r in entry.get("regions", {}) if not r.endswith("-global"))
     return []
@@ -95,7 +104,4 @@ def known_regions(partition):
 
 def known_partitions():
     """The partition ids in botocore's bundled endpoint data (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
-    import botocore.session  # pylint: disable=import-outside-toplevel
-
-    data = botocore.session.get_session().get_component("data_loader").load_data("partitions")
-    return sorted(entry["id"] for entry in data.get("partitions", []))
+    return sorted(entry["id"] for entry in _partitions_data().get("partitions", []))

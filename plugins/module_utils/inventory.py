@@ -38,12 +38,14 @@ def _external_id_error(host, variable, value):
 def _account_errors(account, regions_of, default_partition="aws"):
     """The problems of one account host (see ``inventory_errors``). ``default_partition``: the partition of a host
     that does not set ``spinnaker_partition``; ``None`` while it is not known (before the managing account's
-    session): a region of any partition is then accepted and the bootstrap role's partition is not compared."""
+    session): a region of any partition is then accepted, the host's regions must share one partition (each region
+    is in exactly one, botocore's endpoint data), and the bootstrap role must be in that one."""
     errors = []
     host = account["host"]
     account_id = account.get("aws_account_id")
     partition = account.get("spinnaker_partition") or default_partition
     example = partition or "aws"
+    source = _partition_source(account)
     if not is_account_id(account_id):
         errors.append(
             "%s: aws_account_id must be a quoted 12-digit string, got %r. Write aws_account_id: \"012345678901\" "
@@ -74,6 +76,16 @@ def _account_errors(account, regions_of, default_partition="aws"):
                     host, bad, "the %s partition%s" % (partition, _partition_source(account)) if partition
                     else "any AWS partition")
             )
+        elif not partition:
+            # Before the session tells the partition, the regions imply one: every region is in exactly one.
+            implied = sorted(set(p for p in known_partitions() for r in regions if r in regions_of(p)))
+            if len(implied) > 1:
+                errors.append(
+                    "%s: spinnaker_regions has regions of several partitions (%s); one account, and one run, is in one "
+                    "partition. Keep the regions of the account's partition." % (host, ", ".join(implied))
+                )
+            elif implied:
+                partition, source = implied[0], " (the partition of its spinnaker_regions)"
     path = account.get("spinnaker_iam_path")
     if path is not None and not is_iam_path(path):
         errors.append(
@@ -109,7 +121,7 @@ def _account_errors(account, regions_of, default_partition="aws"):
         elif partition and details["partition"] != partition:
             errors.append(
                 "%s: aws_bootstrap_role_arn is in the %s partition, the account in %s%s. Fix the ARN, "
-                "or set spinnaker_partition." % (host, details["partition"], partition, _partition_source(account))
+                "or set spinnaker_partition." % (host, details["partition"], partition, source)
             )
         elif is_account_id(account_id) and details["account_id"] != account_id:
             errors.append(

@@ -152,6 +152,11 @@ def test_before_the_partition_is_known_a_region_of_any_partition_passes_then_the
     gov = {"spinnaker_regions": ["us-gov-west-1"], "aws_bootstrap_role_arn": "arn:aws-us-gov:iam::200000000002:role/admin"}
     assert errors_for(gov, partition=None) == []
     assert "not region names of any AWS partition" in errors_for({"spinnaker_regions": ["us-east-7"]}, partition=None)[0]
+    mixed = errors_for({"spinnaker_regions": ["us-east-1", "us-gov-west-1"]}, partition=None)
+    assert len(mixed) == 1 and "regions of several partitions (aws, aws-us-gov)" in mixed[0]
+    china_role = errors_for({"aws_bootstrap_role_arn": "arn:aws-cn:iam::200000000002:role/admin"}, partition=None)
+    assert china_role == ["develop: aws_bootstrap_role_arn is in the aws-cn partition, the account in aws (the partition "
+                          "of its spinnaker_regions). Fix the ARN, or set spinnaker_partition."]
     gov_managing = {"spinnaker_regions": ["us-gov-east-1"]}
     assert errors_for(gov, gov_managing, partition="aws-us-gov") == []
     errors = errors_for(gov, partition="aws")
