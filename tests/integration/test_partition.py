@@ -108,7 +108,10 @@ def test_spinnaker_partition_that_disagrees_with_the_regions_fails_before_any_aw
 
 
 def test_a_region_outside_the_partition_sts_gave_fails_before_any_write_naming_host_and_variable(tmp_path):
-    hosts = inventory(tmp_path, develop_vars="          spinnaker_regions: [us-east-1]\n")
+    # develop is consistent in itself (an aws region, an aws bootstrap role), so the first check passes; the
+    # managing account's session is in aws-us-gov, which the check after the session step holds develop to.
+    hosts = inventory(tmp_path, develop_vars="          spinnaker_regions: [us-east-1]\n"
+                                             "          aws_bootstrap_role_arn: arn:aws:iam::200000000002:role/admin\n")
     with LocalAWS(managed_policies=["PowerUserAccess"]) as aws:
         rc, output, _recap = run_playbook("site.yml", hosts, aws.endpoint, tmp_path, extra_vars={"aws_region": GOV},
                                           check=False)
