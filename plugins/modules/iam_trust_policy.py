@@ -227,6 +227,147 @@ options:
         what kept the role.
     type: bool
     default: false
+  additional_roles:
+    description:
+      - More roles of the same account to converge in this module run, after the role of O(role_name), each with
+        the options of that role (same names, same defaults, same meaning) and with O(state=present).
+      - One session, one proof of the account and one module run for several roles (spinnakerManaged and
+        BaseIAMRole, say) instead of one each. Every entry is checked before the first call; a role that fails
+        fails the task and the roles after it are not touched.
+      - Refused with O(state=absent).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      role_name:
+        description: As O(role_name).
+        type: str
+        required: true
+        aliases: [name]
+      principals:
+        description: As O(principals).
+        type: dict
+        default: {}
+        suboptions:
+          aws:
+            description: As O(principals.aws).
+            type: list
+            elements: str
+            default: []
+          service:
+            description: As O(principals.service).
+            type: list
+            elements: str
+            default: []
+          federated:
+            description: As O(principals.federated).
+            type: list
+            elements: str
+            default: []
+      actions:
+        description: As O(actions).
+        type: list
+        elements: str
+        default: ["sts:AssumeRole"]
+      external_id:
+        description: As O(external_id).
+        type: str
+      conditions:
+        description: As O(conditions).
+        type: dict
+      sid:
+        description: As O(sid).
+        type: str
+      exclusive:
+        description: As O(exclusive).
+        type: bool
+        default: false
+      prune_orphaned_principals:
+        description: As O(prune_orphaned_principals).
+        type: bool
+        default: false
+      allow_wildcard_principal:
+        description: As O(allow_wildcard_principal).
+        type: bool
+        default: false
+      create_role:
+        description: As O(create_role).
+        type: bool
+        default: false
+      path:
+        description: As O(path).
+        type: str
+        default: /
+      description:
+        description: As O(description).
+        type: str
+      permissions_boundary:
+        description: As O(permissions_boundary).
+        type: str
+      managed_policies:
+        description: As O(managed_policies).
+        type: list
+        elements: str
+        default: []
+      instance_profile:
+        description: As O(instance_profile).
+        type: bool
+        default: false
+      tags:
+        description: As O(tags).
+        type: dict
+        default: {}
+      adopt:
+        description: As O(adopt).
+        type: bool
+        default: false
+      adopt_statement:
+        description: As O(adopt_statement).
+        type: bool
+        default: false
+      owned_inline_policies:
+        description: As O(owned_inline_policies).
+        type: list
+        elements: str
+        default: []
+      inline_policies:
+        description: As O(inline_policies).
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          policy_name:
+            description: As O(inline_policies[].policy_name).
+            type: str
+            required: true
+          statements:
+            description: As O(inline_policies[].statements).
+            type: list
+            elements: dict
+            required: true
+            suboptions:
+              sid:
+                description: As O(inline_policies[].statements[].sid).
+                type: str
+                required: true
+              actions:
+                description: As O(inline_policies[].statements[].actions).
+                type: list
+                elements: str
+                default: []
+              resources:
+                description: As O(inline_policies[].statements[].resources).
+                type: list
+                elements: str
+                default: []
+              effect:
+                description: As O(inline_policies[].statements[].effect).
+                type: str
+                choices: [Allow, Deny]
+                default: Allow
+              conditions:
+                description: As O(inline_policies[].statements[].conditions).
+                type: dict
 notes:
   - Supports check mode and diff mode. In check mode nothing is written and the result reports what would change.
   - Throttling is retried by the AWS client; "Invalid principal" for up to O(wait_timeout); every other error is final.
@@ -254,6 +395,24 @@ EXAMPLES = r"""
             actions: [iam:PassRole]
             resources: [arn:aws:iam::200000000002:role/BaseIAMRole]
     owned_inline_policies: [PassRole-and-Certificates]
+
+- name: spinnakerManaged and BaseIAMRole with its instance profile, in one module run (one session for both)
+  spinnaker.aws.iam_trust_policy:
+    assume_role_arn: arn:aws:iam::200000000002:role/OrganizationAccountAccessRole
+    aws_account_id: "200000000002"
+    role_name: spinnakerManaged
+    create_role: true
+    sid: SpinnakerManaging
+    principals:
+      aws: [arn:aws:iam::100000000001:user/spinnakerManaging]
+    managed_policies: [PowerUserAccess]
+    additional_roles:
+      - role_name: BaseIAMRole
+        create_role: true
+        sid: SpinnakerEC2
+        principals:
+          service: [ec2.amazonaws.com]
+        instance_profile: true
 
 - name: Merge the managing user into spinnakerManaged's trust policy, with an external id
   spinnaker.aws.iam_trust_policy:
@@ -428,17 +587,22 @@ role_arn:
   returned: when the role exists (or was created)
   type: str
   sample: arn:aws:iam::200000000002:role/spinnakerManaged
+additional_roles:
+  description:
+    - Per entry of O(additional_roles), in order, what the run did to that role, with the keys above
+      (RV(created), RV(policy), RV(role_arn), RV(instance_profile_arn), ...). RV(changed) is true when any role changed.
+  returned: when O(additional_roles) is given
+  type: list
+  elements: dict
+  sample: [{"changed": false, "created": false, "role_arn": "arn:aws:iam::200000000002:role/BaseIAMRole",
+            "instance_profile_arn": "arn:aws:iam::200000000002:instance-profile/BaseIAMRole"}]
 diff:
-  description: The trust policy before and after, in diff mode.
+  description:
+    - The trust policy before and after, in diff mode (a dict with C(before) and C(after)).
+    - With O(additional_roles), a list of such dicts, one per role, each also headed by the role's name
+      (C(before_header), C(after_header)).
   returned: when diff mode is on
-  type: dict
-  contains:
-    before:
-      description: The trust policy before.
-      type: dict
-    after:
-      description: The trust policy after.
-      type: dict
+  type: raw
 """
 
 import json
@@ -530,9 +694,29 @@ def ensure_inline_policies(module, client, role_name, inline_specs, planned_role
     return results
 
 
-def main():
+# The options of one role, which an entry of additional_roles takes too (state, delete_role and wait_timeout are the
+# run's: additional roles are always converged with state=present).
+ROLE_OPTIONS = ("role_name", "principals", "actions", "external_id", "conditions", "sid", "exclusive",
+                "prune_orphaned_principals", "allow_wildcard_principal", "create_role", "path", "description",
+                "permissions_boundary", "managed_policies", "instance_profile", "tags", "adopt", "adopt_statement",
+                "owned_inline_policies", "inline_policies")
+
+
+class RoleFailure(Exception):
+    """One role cannot be converged: ``msg`` and ``field`` for ``fail_json``, ``extra`` for its result."""
+
+    def __init__(self, msg, field, **extra):
+        super(RoleFailure, self).__init__(msg)
+        self.msg = msg
+        self.field = field
+        self.extra = extra
+
+
+def argument_spec():
+    """The module's argument spec: the options of one role, ``additional_roles`` (the same options per entry) and
+    the session options (module_utils.session)."""
     principal_spec = dict(type="list", elements="str", default=[])
-    argument_spec = dict(
+    role = dict(
         role_name=dict(type="str", required=True, aliases=["name"]),
         principals=dict(
             type="dict",
@@ -543,11 +727,9 @@ def main():
         external_id=dict(type="str"),
         conditions=dict(type="dict"),
         sid=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
         exclusive=dict(type="bool", default=False),
         prune_orphaned_principals=dict(type="bool", default=False),
         allow_wildcard_principal=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=120),
         create_role=dict(type="bool", default=False),
         path=dict(type="str", default="/"),
         description=dict(type="str"),
@@ -558,7 +740,6 @@ def main():
         adopt=dict(type="bool", default=False),
         adopt_statement=dict(type="bool", default=False),
         owned_inline_policies=dict(type="list", elements="str", default=[]),
-        delete_role=dict(type="bool", default=False),
         inline_policies=dict(
             type="list",
             elements="dict",
@@ -573,135 +754,176 @@ def main():
                 ),
             ),
         ),
-        **SESSION_ARGUMENT_SPEC
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    role_name = params["role_name"]
+    return dict(
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        wait_timeout=dict(type="int", default=120),
+        delete_role=dict(type="bool", default=False),
+        additional_roles=dict(type="list", elements="dict", default=[], options=dict(role)),
+        **dict(role, **SESSION_ARGUMENT_SPEC)
+    )
 
+
+def role_params(params, entry):
+    """The options of one entry of ``additional_roles``: the entry's own, with the run's ``wait_timeout`` and
+    ``state=present``, ``delete_role=false``."""
+    return dict(entry, state="present", delete_role=False, wait_timeout=params["wait_timeout"])
+
+
+def main():
+    module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
+    params = module.params
+    if params["additional_roles"] and params["state"] != "present":
+        module.fail_json(msg="additional_roles are converged with state=present only; offboard each role in a task "
+                         "of its own.", field="additional_roles")
+    role_specs = [params] + [role_params(params, entry) for entry in params["additional_roles"]]
+
+    # Every role's options are checked before the first call, so that bad input changes nothing.
     try:
-        validate_params(params)
-        inline_specs = [(item["policy_name"], statement_specs(dict(statements=item["statements"], sid=None)))
-                        for item in params["inline_policies"]]
+        inline_specs = []
+        for spec in role_specs:
+            validate_params(spec)
+            inline_specs.append([(item["policy_name"], statement_specs(dict(statements=item["statements"], sid=None)))
+                                 for item in spec["inline_policies"]])
     except PolicyError as e:
         module.fail_json(msg=e.message, field=e.field)
 
     clients = SessionClients(module)
     identity = open_session(module, clients)
     client = clients.client("iam")
+    results = []
+    diffs = []
+    for spec, inline in zip(role_specs, inline_specs):
+        try:
+            output, before = converge_role(module, clients, identity, client, spec, inline)
+        except RoleFailure as e:
+            module.fail_json(msg=e.msg, field=e.field, changed=any(r["changed"] for r in results), **e.extra)
+        except PolicyError as e:
+            module.fail_json(msg=e.message, field=e.field, changed=any(r["changed"] for r in results))
+        except AnsibleIAMError as e:
+            if is_invalid_principal_error(e.exception):
+                module.fail_json_aws(
+                    e.exception,
+                    msg="IAM still rejects a principal of %s's trust policy after %d seconds: check that every principal "
+                    "exists (a principal created moments ago can take a minute to be visible)."
+                    % (spec["role_name"], params["wait_timeout"]),
+                )
+            module.fail_json_aws_error(e)
+        results.append(output)
+        diffs.append(dict(before=before, after=output["policy"], before_header=spec["role_name"], after_header=spec["role_name"]))
+
+    output = results[0]
+    if params["additional_roles"]:
+        output["additional_roles"] = results[1:]
+        output["changed"] = any(r["changed"] for r in results)
+    if module._diff:
+        output["diff"] = dict(before=diffs[0]["before"], after=diffs[0]["after"]) if len(diffs) == 1 else diffs
+    module.exit_json(**output)
+
+
+def converge_role(module, clients, identity, client, params, inline_specs):
+    """Converge one role with the options ``params`` (the module's, or an entry of ``additional_roles``) and its
+    parsed ``inline_specs``. Returns ``(result, trust policy before)``. Raises ``RoleFailure``, ``PolicyError`` and
+    ``AnsibleIAMError``; the ``state=absent`` paths exit the module themselves (the top-level role only)."""
+    role_name = params["role_name"]
     output = dict(changed=False, created=False, attached_policies=[], adopted=False, deleted=False, foreign=[],
                   statement_ownership=None)
     tags = ownership_tags(params["tags"])
     if params["sid"] and params["state"] == "present":
         tags[OWNED_STATEMENTS_TAG_KEY] = params["sid"]
-    try:
-        role = get_iam_role(client, role_name)
-        if role is None and not params["create_role"] and params["state"] == "present":
-            module.fail_json(
-                msg="The role %s does not exist in this account (%s). Create it first, or set create_role=true."
-                % (role_name, _describe_account(clients, identity)),
-                field="role_name",
+    role = get_iam_role(client, role_name)
+    if role is None and not params["create_role"] and params["state"] == "present":
+        raise RoleFailure(
+            "The role %s does not exist in this account (%s). Create it first, or set create_role=true."
+            % (role_name, _describe_account(clients, identity)),
+            "role_name",
+        )
+    if role is None and params["state"] == "absent":
+        module.exit_json(policy=None, added_principals=[], removed_principals=[], orphaned_principals=[],
+                         other_principals=[], size=0, size_limit=TRUST_POLICY_DEFAULT_QUOTA, **output)
+    if role is not None and role.get("Path", "/").startswith(SERVICE_LINKED_ROLE_PATH):
+        raise RoleFailure(
+            "%s is a service-linked role (path %s); IAM does not allow its trust policy to change."
+            % (role_name, role["Path"]),
+            "role_name",
+        )
+    partition = role["Arn"].split(":")[1] if role else "aws"
+    before = role.get("AssumeRolePolicyDocument") if role else None
+    deleting = params["state"] == "absent" and params["delete_role"]
+    recorded = owned_sids(role.get("Tags", [])) if role else None
+    if role is not None and params["sid"]:
+        output["statement_ownership"] = check_statement_ownership(module, params, role, before, recorded, partition, output)
+    result, size, size_limit = merged_trust(client, params, role_name, before, partition, allow_empty=deleting)
+    output.update(result, size=size, size_limit=size_limit)
+
+    if deleting:
+        delete_if_unused(module, params, client, role, result, output)
+        if module._diff:
+            output["diff"] = dict(before=before, after=None if output["deleted"] else output["policy"])
+        module.exit_json(**output)
+
+    if role is None:
+        output.update(changed=True, created=True)
+        if not module.check_mode:
+            role = create_role(
+                client, role_name, params["path"], params["description"], json.dumps(result["policy"]),
+                params["wait_timeout"], tags=tags, permissions_boundary=params["permissions_boundary"],
             )
-        if role is None and params["state"] == "absent":
-            module.exit_json(policy=None, added_principals=[], removed_principals=[], orphaned_principals=[],
-                             other_principals=[], size=0, size_limit=TRUST_POLICY_DEFAULT_QUOTA, **output)
-        if role is not None and role.get("Path", "/").startswith(SERVICE_LINKED_ROLE_PATH):
-            module.fail_json(
-                msg="%s is a service-linked role (path %s); IAM does not allow its trust policy to change."
-                % (role_name, role["Path"]),
-                field="role_name",
+        output["permissions_boundary"] = params["permissions_boundary"]
+    elif result["changed"] and not module.check_mode:
+        result = write_trust(client, params, role_name, before, result, partition)
+        output.update(result)
+    output["changed"] = output["changed"] or result["changed"]
+
+    if role is not None:
+        attached = None
+        if params["managed_policies"]:
+            attached = [] if output["created"] else list_iam_role_attached_policies(client, role_name)
+            output["attached_policies"] = attach_role_managed_policies(
+                client, role_name, role["Arn"], params["managed_policies"], attached, module.check_mode
             )
-        partition = role["Arn"].split(":")[1] if role else "aws"
-        before = role.get("AssumeRolePolicyDocument") if role else None
-        deleting = params["state"] == "absent" and params["delete_role"]
-        recorded = owned_sids(role.get("Tags", [])) if role else None
-        if role is not None and params["sid"]:
-            output["statement_ownership"] = check_statement_ownership(module, role, before, recorded, partition, output)
-        result, size, size_limit = merged_trust(client, params, role_name, before, partition, allow_empty=deleting)
-        output.update(result, size=size, size_limit=size_limit)
-
-        if deleting:
-            delete_if_unused(module, client, role, result, output)
-            if module._diff:
-                output["diff"] = dict(before=before, after=None if output["deleted"] else output["policy"])
-            module.exit_json(**output)
-
-        if role is None:
-            output.update(changed=True, created=True)
-            if not module.check_mode:
-                role = create_role(
-                    client, role_name, params["path"], params["description"], json.dumps(result["policy"]),
-                    params["wait_timeout"], tags=tags, permissions_boundary=params["permissions_boundary"],
-                )
-            output["permissions_boundary"] = params["permissions_boundary"]
-        elif result["changed"] and not module.check_mode:
-            result = write_trust(client, params, role_name, before, result, partition)
-            output.update(result)
-        output["changed"] = output["changed"] or result["changed"]
-
-        if role is not None:
-            attached = None
-            if params["managed_policies"]:
-                attached = [] if output["created"] else list_iam_role_attached_policies(client, role_name)
-                output["attached_policies"] = attach_role_managed_policies(
-                    client, role_name, role["Arn"], params["managed_policies"], attached, module.check_mode
-                )
-            if params["adopt"] and not output["created"] and not is_owned(role.get("Tags", [])):
-                output["foreign"] = role_foreign_parts(client, params, role, result["policy"], attached)
-                if not output["foreign"]:
-                    output.update(adopted=True, changed=True)
-                    if not module.check_mode:  # the record of owned statements is kept by record_statement
-                        tag_role(client, role_name, dict((k, v) for k, v in tags.items() if k != OWNED_STATEMENTS_TAG_KEY))
-            if not output["created"]:
-                output["permissions_boundary"], boundary_changed = ensure_boundary(
-                    module, client, role, params["permissions_boundary"], output["adopted"])
-                output["changed"] = output["changed"] or boundary_changed
-            if params["instance_profile"]:
-                profile_changed, profile_arn = ensure_instance_profile(client, role_name, params["path"], module.check_mode, tags=tags)
-                output["changed"] = output["changed"] or profile_changed
-                if profile_arn:
-                    output["instance_profile_arn"] = profile_arn
-            output["role_arn"] = role["Arn"]
-            if not output["created"] and params["sid"]:
-                output["changed"] = record_statement(module, client, role_name, recorded, result) or output["changed"]
-        if inline_specs and params["state"] == "present" and (role is not None or output["created"]):
-            output["inline_policies"] = ensure_inline_policies(module, client, role_name, inline_specs, role is None)
-            output["changed"] = output["changed"] or any(r["changed"] for r in output["inline_policies"].values())
-        output["changed"] = output["changed"] or bool(output["attached_policies"])
-    except PolicyError as e:
-        module.fail_json(msg=e.message, field=e.field)
-    except AnsibleIAMError as e:
-        if is_invalid_principal_error(e.exception):
-            module.fail_json_aws(
-                e.exception,
-                msg="IAM still rejects a principal of %s's trust policy after %d seconds: check that every principal "
-                "exists (a principal created moments ago can take a minute to be visible)." % (role_name, params["wait_timeout"]),
-            )
-        module.fail_json_aws_error(e)
-
-    if module._diff:
-        output["diff"] = dict(before=before, after=output["policy"])
-    module.exit_json(**output)
+        if params["adopt"] and not output["created"] and not is_owned(role.get("Tags", [])):
+            output["foreign"] = role_foreign_parts(client, params, role, result["policy"], attached)
+            if not output["foreign"]:
+                output.update(adopted=True, changed=True)
+                if not module.check_mode:  # the record of owned statements is kept by record_statement
+                    tag_role(client, role_name, dict((k, v) for k, v in tags.items() if k != OWNED_STATEMENTS_TAG_KEY))
+        if not output["created"]:
+            output["permissions_boundary"], boundary_changed = ensure_boundary(
+                module, client, role, params["permissions_boundary"], output["adopted"])
+            output["changed"] = output["changed"] or boundary_changed
+        if params["instance_profile"]:
+            profile_changed, profile_arn = ensure_instance_profile(client, role_name, params["path"], module.check_mode, tags=tags)
+            output["changed"] = output["changed"] or profile_changed
+            if profile_arn:
+                output["instance_profile_arn"] = profile_arn
+        output["role_arn"] = role["Arn"]
+        if not output["created"] and params["sid"]:
+            output["changed"] = record_statement(module, params["sid"], client, role_name, recorded, result) or output["changed"]
+    if inline_specs and params["state"] == "present" and (role is not None or output["created"]):
+        output["inline_policies"] = ensure_inline_policies(module, client, role_name, inline_specs, role is None)
+        output["changed"] = output["changed"] or any(r["changed"] for r in output["inline_policies"].values())
+    output["changed"] = output["changed"] or bool(output["attached_policies"])
+    return output, before
 
 
-def check_statement_ownership(module, role, before, recorded, partition, output):
+def check_statement_ownership(module, params, role, before, recorded, partition, output):
     """Prove that the statement of ``sid`` is the collection's before anything changes it (see
-    ``module_utils.trust_policy.statement_ownership``). A foreign statement fails the task (``state=present``) or
-    is left alone and reported (``state=absent``); returns the verdict otherwise."""
-    params = module.params
+    ``module_utils.trust_policy.statement_ownership``). A foreign statement fails the task (``state=present``,
+    ``RoleFailure``) or is left alone and reported (``state=absent``); returns the verdict otherwise."""
     principals, _condition = validate_params(params, partition)
     verdict = statement_ownership(before, params["sid"], recorded, principals, params["adopt_statement"])
     if verdict != "foreign":
         return verdict
     described = describe_statement(before, params["sid"])
     if params["state"] == "present":
-        module.fail_json(
-            msg="%s's trust policy has a statement with Sid %s that the collection did not write (%s). It is left "
+        raise RoleFailure(
+            "%s's trust policy has a statement with Sid %s that the collection did not write (%s). It is left "
             "exactly as it is. Choose another Sid for the collection's statement (option sid; managed_account_trust_sid "
             "or base_iam_role_trust_sid in the roles), or, if it is yours to change, take it over with "
             "adopt_statement=true (managed_account_adopt_trust_statement, base_iam_role_adopt_trust_statement)."
             % (role["RoleName"], params["sid"], described),
-            field="sid", statement_ownership=verdict, role_arn=role["Arn"],
+            "sid", statement_ownership=verdict, role_arn=role["Arn"],
         )
     output.update(statement_ownership=verdict, role_arn=role["Arn"],
                   foreign=["trust statement %s, not written by the collection (%s)" % (params["sid"], described)])
@@ -709,11 +931,10 @@ def check_statement_ownership(module, role, before, recorded, partition, output)
                      other_principals=[], size=policy_size(before), size_limit=TRUST_POLICY_DEFAULT_QUOTA, **output)
 
 
-def record_statement(module, client, role_name, recorded, result):
+def record_statement(module, sid, client, role_name, recorded, result):
     """Keep the role's record of the Sids the collection wrote in step with the trust policy just written: add
     ``sid`` when the statement is there, drop it when it is gone. Returns whether the tag changed (it is written
     only outside check mode)."""
-    sid = module.params["sid"]
     present = any(s.get("Sid") == sid for s in result["policy"]["Statement"])
     wanted = set(recorded or set())
     wanted = wanted | {sid} if present else wanted - {sid}
@@ -739,13 +960,13 @@ def role_foreign_parts(client, params, role, policy, attached=None):
     )
 
 
-def delete_if_unused(module, client, role, result, output):
+def delete_if_unused(module, params, client, role, result, output):
     """``state=absent`` with ``delete_role``: delete the role when it is ours and nothing foreign remains,
     else write the trust without the owned statement (refused when that would leave no statement)."""
     role_name = role["RoleName"]
     owned = is_owned(role.get("Tags", []))
     attached = list_iam_role_attached_policies(client, role_name)
-    output["foreign"] = role_foreign_parts(client, module.params, role, result["policy"], attached)
+    output["foreign"] = role_foreign_parts(client, params, role, result["policy"], attached)
     if not owned:
         output["foreign"].insert(0, "no %s=%s tag (not created by the collection)" % (OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE))
     if not output["foreign"]:
@@ -763,8 +984,8 @@ def delete_if_unused(module, client, role, result, output):
         )
     output.update(changed=result["changed"], role_arn=role["Arn"])
     if result["changed"] and not module.check_mode:
-        update_trust_policy(client, role_name, json.dumps(result["policy"]), module.params["wait_timeout"])
-    if record_statement(module, client, role_name, owned_sids(role.get("Tags", [])), result):
+        update_trust_policy(client, role_name, json.dumps(result["policy"]), params["wait_timeout"])
+    if record_statement(module, params["sid"], client, role_name, owned_sids(role.get("Tags", [])), result):
         output["changed"] = True
 
 
