@@ -590,7 +590,7 @@ role_arn:
 additional_roles:
   description:
     - Per entry of O(additional_roles), in order, what the run did to that role, with the keys above
-      (RV(created), RV(policy), RV(role_arn), RV(instance_profile_arn), ...). RV(changed) is true when any role changed.
+      (RV(created), RV(policy), RV(role_arn), RV(instance_profile_arn), ...). C(changed) is true when any role changed.
   returned: when O(additional_roles) is given
   type: list
   elements: dict
