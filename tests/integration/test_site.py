@@ -142,9 +142,12 @@ def test_no_secret_appears_in_any_output(converged):
 
 def test_second_run_changes_nothing_and_writes_nothing(converged):
     recap = converged["second"][2]
-    assert recap and all(counts["changed"] == 0 and counts["failed"] == 0 for counts in recap.values()), recap
-    writes = [c for c in converged["second_calls"]
-              if c[1].startswith(("Create", "Update", "Put", "Delete", "Attach", "Add")) and c[0] != "run-lock"]
+    writes = [c for c in converged["second_calls"] if c[0] != "run-lock" and c[1].startswith(
+        ("Create", "Update", "Put", "Delete", "Attach", "Detach", "Add", "Remove", "Set", "Tag", "Untag"))]
+    # On failure, name the tasks that reported a change and every call of the run.
+    changed_tasks = [block[:1500] for block in converged["second"][1].split("\n\n") if "changed:" in block]
+    assert recap and all(counts["changed"] == 0 and counts["failed"] == 0 for counts in recap.values()), (
+        recap, changed_tasks, converged["second_calls"])
     assert writes == []
 
 
