@@ -2,6 +2,8 @@
 variables as the inventory sets them; managed_account_base_iam_role: false leaves BaseIAMRole alone. Against a moto
 server on 127.0.0.1 and the Halyard emulator."""
 
+import json
+
 import pytest
 
 from tests.integration.test_site import write_inventory
@@ -17,6 +19,10 @@ def converge(tmp_path, name, host_vars=None, extra_vars=None):
     """One first run of site.yml (verify off); returns what develop's IAM holds and the run's AssumeRole calls."""
     inventory = write_inventory(tmp_path / ("%s.yml" % name), host_vars=host_vars)
     with LocalAWS() as aws:
+        # A customer managed policy of the account: moto's AWS managed catalogue depends on the process (test_bench
+        # limits it), the account's own policies do not.
+        aws.client("iam", DEVELOP).create_policy(PolicyName="PlatformInstancePolicy", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
         run_playbook("site.yml", inventory, aws.endpoint, tmp_path / name, extra_vars=dict({"spinnaker_verify": "false"}, **(extra_vars or {})))
         iam = aws.client("iam", DEVELOP)
         roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
@@ -34,7 +40,7 @@ def runs(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("base_iam_role_settings")
     return {
         "with": converge(tmp_path, "with", host_vars={"develop": {
-            "base_iam_role_trust_sid": "PlatformEC2", "base_iam_role_managed_policies": ["ReadOnlyAccess"]}}),
+            "base_iam_role_trust_sid": "PlatformEC2", "base_iam_role_managed_policies": ["PlatformInstancePolicy"]}}),
         "without": converge(tmp_path, "without", extra_vars={"managed_account_base_iam_role": "false"}),
     }
 
@@ -42,7 +48,7 @@ def runs(tmp_path_factory):
 def test_the_base_iam_role_variables_set_in_the_inventory_shape_base_iam_role(runs):
     state = runs["with"]
     assert [s["Sid"] for s in state["trust"]["Statement"]] == ["PlatformEC2"]
-    assert state["attached"] == ["ReadOnlyAccess"]
+    assert state["attached"] == ["PlatformInstancePolicy"]
     assert state["profile_roles"] == ["BaseIAMRole"]
 
 
