@@ -694,14 +694,6 @@ def ensure_inline_policies(module, client, role_name, inline_specs, planned_role
     return results
 
 
-# The options of one role, which an entry of additional_roles takes too (state, delete_role and wait_timeout are the
-# run's: additional roles are always converged with state=present).
-ROLE_OPTIONS = ("role_name", "principals", "actions", "external_id", "conditions", "sid", "exclusive",
-                "prune_orphaned_principals", "allow_wildcard_principal", "create_role", "path", "description",
-                "permissions_boundary", "managed_policies", "instance_profile", "tags", "adopt", "adopt_statement",
-                "owned_inline_policies", "inline_policies")
-
-
 class RoleFailure(Exception):
     """One role cannot be converged: ``msg`` and ``field`` for ``fail_json``, ``extra`` for its result."""
 
@@ -713,8 +705,8 @@ class RoleFailure(Exception):
 
 
 def argument_spec():
-    """The module's argument spec: the options of one role, ``additional_roles`` (the same options per entry) and
-    the session options (module_utils.session)."""
+    """The module's argument spec: the options of one role, ``additional_roles`` (the same options per entry; state,
+    delete_role and wait_timeout are the run's) and the session options (module_utils.session)."""
     principal_spec = dict(type="list", elements="str", default=[])
     role = dict(
         role_name=dict(type="str", required=True, aliases=["name"]),
