@@ -6,7 +6,7 @@
 
 class ModuleDocFragment:
     # The accounts clouddriver should know, shared by the writers of clouddriver's account definitions
-    # (clouddriver_aws_config, gate_aws_accounts). The argument spec is ACCOUNT_SPEC in module_utils/accounts.py.
+    # (clouddriver_aws_config, gate_aws_accounts). The argument spec is ACCOUNT_SPEC in module_utils/spinnaker/accounts.py.
     DOCUMENTATION = r"""
 options:
   accounts:

@@ -49,7 +49,7 @@ _value:
   elements: dict
 """
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import halyard_accounts
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import halyard_accounts
 
 
 class FilterModule:

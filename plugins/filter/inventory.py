@@ -79,8 +79,8 @@ _value:
 
 from ansible.utils.display import Display
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import run_partition
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import account_hosts
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import run_partition
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import DEPRECATED_NAMES
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import deprecated_name_messages
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import SHARED_NAMES

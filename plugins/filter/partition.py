@@ -45,11 +45,11 @@ _value:
   type: str
 """
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import run_partition
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import run_partition
 
 
 def partition(hostvars, groups, host=None):
-    """The partition of ``host`` (module_utils.accounts.run_partition)."""
+    """The partition of ``host`` (module_utils.spinnaker.accounts.run_partition)."""
     return run_partition(hostvars, groups, host)
 
 

@@ -46,12 +46,12 @@ _value:
   elements: dict
 """
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import assume_role_for
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_entries as entries_of
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import assume_role_for
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import registration_entries as entries_of
 
 
 def registration_entries(accounts, role_name="spinnakerManaged", path="/"):
-    """The ``accounts`` option of the clouddriver writers (module_utils.accounts.registration_entries)."""
+    """The ``accounts`` option of the clouddriver writers (module_utils.spinnaker.accounts.registration_entries)."""
     return entries_of(accounts, lambda account: assume_role_for(account, role_name, path))
 
 

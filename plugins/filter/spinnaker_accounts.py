@@ -60,9 +60,9 @@ _value:
     iam_ok: {description: False when the account's IAM failed in this run., type: bool}
 """
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_hosts
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_model
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import run_partition
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import account_hosts
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import account_model
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import run_partition
 
 HOST_VARIABLES = (
     "aws_account_id", "spinnaker_account_name", "spinnaker_regions", "spinnaker_environment", "spinnaker_external_id",
@@ -73,7 +73,7 @@ HOST_VARIABLES = (
 
 def spinnaker_accounts(hostvars, groups, iam_checked=True):
     """Read each account host's variables from ``hostvars`` and build the account model
-    (module_utils.accounts.account_model)."""
+    (module_utils.spinnaker.accounts.account_model)."""
     hosts = []
     for host in account_hosts(groups):
         variables = hostvars[host]

@@ -74,7 +74,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import check_targets
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import check_targets
 
 
 def _trust_policy(variables):
@@ -87,7 +87,7 @@ def _trust_policy(variables):
 
 def trust_check_targets(accounts, hostvars, hosts, role_name="spinnakerManaged", partition="aws", path="/", registration=""):
     """Read each host's trust policy from ``hostvars`` once and build the check's inputs
-    (module_utils.trust_check.check_targets)."""
+    (module_utils.iam.trust_check.check_targets)."""
     policies = dict((host, _trust_policy(hostvars[host])) for host in hosts if host in hostvars)
     try:
         return check_targets(accounts, hosts, policies, role_name, partition=partition, path=path, registration=registration or None)

@@ -43,7 +43,7 @@ _value:
   elements: dict
 """
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import lint_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import lint_trust_policy
 
 
 def trust_policy_findings(items, expected_principal, sid="SpinnakerManaging"):

@@ -158,7 +158,7 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
     exactly one; ``path`` the value of ``spinnaker_registration`` and ``variables`` that host's variables, checked by
     ``registration_errors``.
     ``regions_of``: ``partition -> region names`` (botocore's endpoint data by default).
-    ``partition``: the partition of a host that does not set ``spinnaker_partition`` (module_utils.accounts
+    ``partition``: the partition of a host that does not set ``spinnaker_partition`` (module_utils.spinnaker.accounts
     ``effective_partition``), ``None`` while it is not known: the check then runs again once the managing
     account's session has told it.
     """

@@ -165,21 +165,21 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import entry_errors
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_argument_spec
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_plan
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import HAS_RUAMEL
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import HAS_YAML
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import ClouddriverConfigError
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import accounts_by_name
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import aws_document
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import component_files
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import load_local
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import merge_local
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import plain
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import provider_settings
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import same_content
-from ansible_collections.spinnaker.aws.plugins.module_utils.clouddriver import secret_reference
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import entry_errors
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import registration_argument_spec
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import registration_plan
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import HAS_RUAMEL
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import HAS_YAML
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import ClouddriverConfigError
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import accounts_by_name
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import aws_document
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import component_files
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import load_local
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import merge_local
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import plain
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import provider_settings
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import same_content
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.clouddriver import secret_reference
 
 CREDENTIAL_KEYS = ("accessKeyId", "secretAccessKey")
 

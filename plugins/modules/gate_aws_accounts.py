@@ -142,12 +142,12 @@ except ImportError:  # reported by main() with missing_required_lib
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import entry_errors
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_argument_spec
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import registration_plan
-from ansible_collections.spinnaker.aws.plugins.module_utils.gate import GateClient
-from ansible_collections.spinnaker.aws.plugins.module_utils.gate import GateError
-from ansible_collections.spinnaker.aws.plugins.module_utils.gate import is_loaded
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import entry_errors
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import registration_argument_spec
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import registration_plan
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.gate import GateClient
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.gate import GateError
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.gate import is_loaded
 
 
 def wait_until_loaded(client, written, deleted, timeout, interval, clock=time.monotonic, sleep=time.sleep):

@@ -231,24 +231,24 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import foreign_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HAS_YAML
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalRunner
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalyardError
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_add_argv
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_delete_argv
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_differences
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import account_edit_argvs
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import desired_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import dump_yaml
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import fields_to_unset
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import get_aws_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import get_aws_provider
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import merged_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import provider_using_account_name
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import readded_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import validate_account_params
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import halyard_argument_spec
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import foreign_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HAS_YAML
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HalRunner
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HalyardError
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import account_add_argv
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import account_delete_argv
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import account_differences
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import account_edit_argvs
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import desired_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import dump_yaml
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import fields_to_unset
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import get_aws_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import get_aws_provider
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import merged_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import provider_using_account_name
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import readded_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import validate_account_params
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import halyard_argument_spec
 
 
 def ensure_account(runner, halconfig, params):

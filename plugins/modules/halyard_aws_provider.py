@@ -91,16 +91,16 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HAS_YAML
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import MASK
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalRunner
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalyardError
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import dump_yaml
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import get_aws_provider
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import halyard_argument_spec
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import provider_edit_argv
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import provider_toggle_argv
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import secret_needs_write
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HAS_YAML
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import MASK
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HalRunner
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HalyardError
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import dump_yaml
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import get_aws_provider
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import halyard_argument_spec
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import provider_edit_argv
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import provider_toggle_argv
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import secret_needs_write
 
 
 def visible_state(provider):

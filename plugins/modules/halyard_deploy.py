@@ -90,12 +90,12 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalRunner
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import HalyardError
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import clean_output
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import config_digest
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import deploy_apply_argv
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import halyard_argument_spec
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HalRunner
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HalyardError
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import clean_output
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import config_digest
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import deploy_apply_argv
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import halyard_argument_spec
 
 
 def main():

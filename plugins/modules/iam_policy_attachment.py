@@ -97,7 +97,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_owned
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import is_owned
 
 try:
     import botocore

@@ -258,24 +258,24 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_acco
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import create_managed_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import STATEMENT_OPTIONS
-from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_all
-from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_inline_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import statement_specs
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_managed_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_managed_policy_document
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_owned
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_merge
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_managed_policy_version
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import version_number
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import MANAGED_POLICY_QUOTA
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_resources
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import create_managed_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import STATEMENT_OPTIONS
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import merge_all
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import merge_inline_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import statement_specs
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import get_managed_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import get_managed_policy_document
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import is_owned
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ownership_tags
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ConcurrentWriteError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import guarded_merge
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import put_managed_policy_version
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import version_number
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import tag_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import MANAGED_POLICY_QUOTA
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import PolicyError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import check_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import count_resources
 
 
 def managed_policy_arn(module, name_or_arn, path):

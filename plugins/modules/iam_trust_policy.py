@@ -612,48 +612,48 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_role
 from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_role_attached_policies
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_KEY
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import OWNERSHIP_TAG_VALUE
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import SERVICE_LINKED_ROLE_PATH
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_role_permissions_boundary
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import attach_role_managed_policies
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_document_merge
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import create_role
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import delete_owned_role
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ensure_instance_profile
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import foreign_parts
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_invalid_principal_error
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_owned
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import list_role_inline_policy_names
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_role
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import trust_policy_quota
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import update_trust_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import STATEMENT_OPTIONS
-from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_all
-from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import merge_inline_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.policy_statements import statement_specs
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import OWNERSHIP_TAG_KEY
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import OWNERSHIP_TAG_VALUE
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import SERVICE_LINKED_ROLE_PATH
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import put_role_permissions_boundary
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ConcurrentWriteError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import attach_role_managed_policies
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import guarded_document_merge
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import create_role
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import delete_owned_role
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ensure_instance_profile
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import foreign_parts
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import is_invalid_principal_error
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import is_owned
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import list_role_inline_policy_names
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ownership_tags
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import tag_role
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import trust_policy_quota
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import update_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import STATEMENT_OPTIONS
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import merge_all
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import merge_inline_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import statement_specs
 from ansible_collections.spinnaker.aws.plugins.module_utils.session import SESSION_ARGUMENT_SPEC
 from ansible_collections.spinnaker.aws.plugins.module_utils.session import SessionClients
 from ansible_collections.spinnaker.aws.plugins.module_utils.session import open_session
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import OWNED_STATEMENTS_TAG_KEY
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import build_trust_condition
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_size
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import check_wildcard_principal
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_principals
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import describe_statement
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_trust_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import parse_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import other_principals
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import owned_sids
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import owned_sids_value
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import principals_from_options
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import statement_ownership
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INLINE_POLICY_QUOTAS
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import OWNED_STATEMENTS_TAG_KEY
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import PolicyError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import build_trust_condition
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import check_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import check_wildcard_principal
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import count_principals
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import describe_statement
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import merge_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import parse_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import other_principals
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import owned_sids
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import owned_sids_value
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import policy_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import principals_from_options
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import statement_ownership
 
 
 def validate_params(params, partition="aws"):
@@ -901,7 +901,7 @@ def converge_role(module, clients, identity, client, params, inline_specs):
 
 def check_statement_ownership(module, params, role, before, recorded, partition, output):
     """Prove that the statement of ``sid`` is the collection's before anything changes it (see
-    ``module_utils.trust_policy.statement_ownership``). A foreign statement fails the task (``state=present``,
+    ``module_utils.iam.trust_policy.statement_ownership``). A foreign statement fails the task (``state=present``,
     ``RoleFailure``) or is left alone and reported (``state=absent``); returns the verdict otherwise."""
     principals, _condition = validate_params(params, partition)
     verdict = statement_ownership(before, params["sid"], recorded, principals, params["adopt_statement"])
@@ -940,7 +940,7 @@ def record_statement(module, sid, client, role_name, recorded, result):
 
 
 def role_foreign_parts(client, params, role, policy, attached=None):
-    """What on ``role`` the collection does not own, with ``policy`` as its trust (module_utils.iam_io)."""
+    """What on ``role`` the collection does not own, with ``policy`` as its trust (module_utils.iam.api)."""
     role_name = role["RoleName"]
     if attached is None:
         attached = list_iam_role_attached_policies(client, role_name)
@@ -983,7 +983,7 @@ def delete_if_unused(module, params, client, role, result, output):
 
 def write_trust(client, params, role_name, before, result, partition):
     """Write the merged trust policy so that a concurrent writer's change is not lost silently: re-read just before
-    and just after the write, and merge again from a document another writer changed (module_utils.iam_io
+    and just after the write, and merge again from a document another writer changed (module_utils.iam.api
     ``guarded_merge``). Returns the merge result last written (``changed`` stays true)."""
     def plan(document):
         merged = merged_trust(client, params, role_name, document, partition)[0]

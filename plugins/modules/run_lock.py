@@ -121,8 +121,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import tag_list
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ownership_tags
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import tag_list
 from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import describe_holder
 from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import lock_decision
 from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import lock_record

@@ -151,16 +151,16 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import retry_on
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import retry_on
 from ansible_collections.spinnaker.aws.plugins.module_utils.session import SessionClients
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import SESSION_NAME_RE
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import assumed_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import classify_denial
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import finish_row
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import format_table
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import new_row
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import role_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_check import session_name
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import SESSION_NAME_RE
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import assumed_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import classify_denial
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import finish_row
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import format_table
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import new_row
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import role_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import session_name
 
 
 # IAM is eventually consistent: a trust or policy merged seconds ago can still deny (AccessDenied), and an access

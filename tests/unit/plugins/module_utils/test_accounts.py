@@ -1,18 +1,18 @@
 """The account model and the ownership helpers (pure)."""
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import account_model
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import effective_external_id
-from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import halyard_accounts
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import config_digest
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import desired_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import fields_to_unset
-from ansible_collections.spinnaker.aws.plugins.module_utils.halyard import readded_account
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import foreign_parts
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import is_owned
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ownership_tags
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import account_model
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import effective_external_id
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import halyard_accounts
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import config_digest
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import desired_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import fields_to_unset
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import readded_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import foreign_parts
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import is_owned
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ownership_tags
 from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import inventory_errors
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_policy_statement
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import other_principals
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import merge_policy_statement
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import other_principals
 
 
 def host(name, **variables):
@@ -124,7 +124,7 @@ def test_inventory_check_refuses_an_unknown_state_and_offboarding_the_managing_a
 
 
 def test_an_account_of_the_same_name_for_another_aws_account_is_foreign_unless_adopted():
-    from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import foreign_account
+    from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import foreign_account
 
     theirs = {"name": "develop", "accountId": "999999999999", "assumeRole": "role/admin"}
     refusal = foreign_account(theirs, "develop", "200000000002")
@@ -136,8 +136,8 @@ def test_an_account_of_the_same_name_for_another_aws_account_is_foreign_unless_a
 
 
 def test_the_partition_is_the_host_override_else_the_managing_account_session_else_the_principal_arn():
-    from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import effective_partition
-    from ansible_collections.spinnaker.aws.plugins.module_utils.accounts import run_partition
+    from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import effective_partition
+    from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import run_partition
 
     assert effective_partition("aws-cn", "aws-us-gov", "arn:aws:iam::100000000001:user/x") == "aws-cn"
     assert effective_partition(None, "aws-us-gov", "arn:aws:iam::100000000001:user/x") == "aws-us-gov"

@@ -4,9 +4,9 @@ the comment-keeping merge."""
 import pytest
 import yaml
 
-from ansible_collections.spinnaker.aws.plugins.module_utils import accounts
-from ansible_collections.spinnaker.aws.plugins.module_utils import clouddriver
-from ansible_collections.spinnaker.aws.plugins.module_utils import gate
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker import accounts
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker import clouddriver
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker import gate
 
 
 def model(**variables):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_merge
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import version_number
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ConcurrentWriteError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import guarded_merge
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import version_number
 
 
 class Store:

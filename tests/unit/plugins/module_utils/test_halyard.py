@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.spinnaker.aws.plugins.module_utils import halyard as h
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker import halyard as h
 
 DEVELOP = {
     "name": "develop",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.spinnaker.aws.plugins.module_utils import trust_check as tc
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam import trust_check as tc
 
 MANAGING = "arn:aws:iam::100000000001:user/spinnakerManaging"
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from ansible_collections.spinnaker.aws.plugins.module_utils import trust_policy as tp
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam import trust_policy as tp
 
 MANAGING_USER = "arn:aws:iam::100000000001:user/spinnakerManaging"
 OTHER_TEAM = "arn:aws:iam::999999999999:role/other-team-deployer"
@@ -439,8 +439,8 @@ def test_merge_into_iam_rewritten_copy_is_a_noop_after_first_merge(policy, princ
 
 # ---- statement ownership -------------------------------------------------------------------------------------
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import owned_sids  # noqa: E402
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import statement_ownership  # noqa: E402
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import owned_sids  # noqa: E402
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import statement_ownership  # noqa: E402
 
 OURS = {"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging"]}
 

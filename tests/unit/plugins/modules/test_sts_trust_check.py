@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto.core import set_initial_no_auth_action_count
 
-from ansible_collections.spinnaker.aws.plugins.module_utils import iam_io
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam import api as iam_io
 from ansible_collections.spinnaker.aws.plugins.modules import sts_trust_check
 
 from .conftest import run_module

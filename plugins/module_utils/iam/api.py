@@ -29,10 +29,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_ins
 from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_managed_policy_versions
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonicalize_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import parse_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import canonicalize_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import parse_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import policy_size
 
 # IAM keeps at most five versions of a managed policy (IAM User Guide, "Versioning IAM policies").
 MANAGED_POLICY_MAX_VERSIONS = 5

@@ -225,7 +225,7 @@ def _to_commented(value):
 
 
 def merge_local(text, settings, plan, remove_settings=()):
-    """Apply a registration plan (module_utils.accounts.registration_plan) to the text of a
+    """Apply a registration plan (module_utils.spinnaker.accounts.registration_plan) to the text of a
     ``clouddriver-local.yml``, keeping everything the collection does not own, comments included.
 
     ``settings``: the provider keys to set (``provider_settings``); ``remove_settings``: provider keys to remove

@@ -11,18 +11,18 @@ the same module run as the role it belongs to).
 
 import json
 
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import ConcurrentWriteError
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import delete_inline_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import get_inline_policy_document
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import guarded_document_merge
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import other_inline_policies_size
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam_io import put_inline_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import INLINE_POLICY_QUOTAS
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import PolicyError
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import count_resources
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import merge_policy_statement
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import policy_size
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import validate_resource
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ConcurrentWriteError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import delete_inline_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import get_inline_policy_document
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import guarded_document_merge
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import other_inline_policies_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import put_inline_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INLINE_POLICY_QUOTAS
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import PolicyError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import count_resources
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import merge_policy_statement
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import policy_size
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import validate_resource
 
 # The argument spec of one owned statement (suboptions of ``statements``), shared by the modules that take them.
 STATEMENT_OPTIONS = dict(
@@ -123,7 +123,7 @@ def merge_inline_policy(client, entity, entity_name, policy_name, specs, state="
         elif before is None:
             put_inline_policy(client, entity, entity_name, policy_name, json.dumps(policy))
         else:
-            # An existing inline policy may have other writers: re-read before and after (module_utils.iam_io).
+            # An existing inline policy may have other writers: re-read before and after (module_utils.iam.api).
             def plan(document):
                 merged, again, _report = merge_all(document, specs, state, exclusive)
                 if again and others + policy_size(merged) > limit:  # another writer's statements count too

@@ -19,11 +19,11 @@ AWS behaviour followed (STS API reference, AssumeRole; IAM User Guide, "How to u
 import re
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import parse_iam_arn
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import ORPHANED_ID_RE
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonical_condition
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import canonical_principal
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import parse_policy
-from ansible_collections.spinnaker.aws.plugins.module_utils.trust_policy import principal_key
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import ORPHANED_ID_RE
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import canonical_condition
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import canonical_principal
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import parse_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import principal_key
 
 ASSUMED_ARN_RE = re.compile(r"^arn:[\w-]+:sts::(\d{12}):assumed-role/")
 SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$")
@@ -118,7 +118,7 @@ def format_table(rows):
 def check_targets(accounts, hosts, trust_policies, role_name, partition="aws", path="/", registration=None):
     """The inputs of the trust-chain check, built once for the whole run.
 
-    ``accounts``: the account model (``module_utils.accounts.account_model``; dicts with ``host``, ``account_id``
+    ``accounts``: the account model (``module_utils.spinnaker.accounts.account_model``; dicts with ``host``, ``account_id``
     and ``external_id``). ``hosts``: the inventory hosts to check, in order (the verify role's
     ``verify_account_hosts``). ``trust_policies``: ``{host: policy}`` for the hosts whose spinnakerManaged trust
     policy is known in this run (written by it, or read from IAM); a host without one is assumed but not linted.
