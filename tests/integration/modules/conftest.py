@@ -1,4 +1,4 @@
-"""Run a module's ``main()`` in-process, as Ansible would, and return its JSON result.
+"""Run a module's ``main()`` in-process, as Ansible would, and return its JSON result (module tests: AWS-backed or emulator-backed, so integration tests).
 
 ``aws`` starts moto in-process (``mock_aws``) and records every AWS API call that clients make, by operation
 name, so tests can assert that a re-run writes nothing. ``stubbed_clients`` hands modules botocore-Stubber
