@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.integration.test_site import write_inventory
+from tests.integration.site.test_site import write_inventory
 from tests.local_aws import LocalAWS
 from tests.playbook import run_playbook
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.integration.test_day_two import World
+from tests.integration.site.test_day_two import World
 from tests.local_aws import LocalAWS
 
 SECRET = "spinnaker/spinnakerManaging/access-key"

@@ -9,9 +9,9 @@ import os
 import pytest
 
 from tests.halyard.emulator import Emulator
-from tests.integration.test_site import OTHER_TEAM
-from tests.integration.test_site import iam_state
-from tests.integration.test_site import managing_policy
+from tests.integration.site.test_site import OTHER_TEAM
+from tests.integration.site.test_site import iam_state
+from tests.integration.site.test_site import managing_policy
 from tests.local_aws import LocalAWS
 from tests.playbook import ROOT
 from tests.playbook import run_together
