@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam import api as iam_io
-from ansible_collections.spinnaker.aws.plugins.modules import iam_trust_policy
+from ansible_collections.spinnaker.aws.plugins.modules import iam_roles as iam_trust_policy
 
 from .conftest import AWS_ARGS
 from .conftest import run_module

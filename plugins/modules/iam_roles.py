@@ -6,7 +6,7 @@
 
 DOCUMENTATION = r"""
 ---
-module: iam_trust_policy
+module: iam_roles
 version_added: 0.1.0
 short_description: Merge principals into an IAM role's trust policy
 description:

@@ -5,7 +5,7 @@ import json
 import botocore.client
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.session import session_mismatch
-from ansible_collections.spinnaker.aws.plugins.modules import iam_trust_policy
+from ansible_collections.spinnaker.aws.plugins.modules import iam_roles as iam_trust_policy
 
 from .conftest import AWS_ARGS
 from .conftest import run_module

@@ -2,7 +2,7 @@
 
 import json
 
-from ansible_collections.spinnaker.aws.plugins.modules import iam_trust_policy
+from ansible_collections.spinnaker.aws.plugins.modules import iam_roles as iam_trust_policy
 
 from .conftest import AWS_ARGS
 from .conftest import run_module
