@@ -50,8 +50,11 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts i
 from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import registration_entries as entries_of
 
 
-def registration_entries(accounts, role_name="spinnakerManaged", path="/"):
-    """The ``accounts`` option of the clouddriver writers (module_utils.spinnaker.accounts.registration_entries)."""
+def registration_entries(accounts, role_name=None, path="/"):
+    """The ``accounts`` option of the clouddriver writers (module_utils.spinnaker.accounts.registration_entries):
+    each account's ``assume_role`` from the run plan, or, with ``role_name``, built from it and ``path``."""
+    if role_name is None:
+        return entries_of(accounts, lambda account: account["assume_role"])
     return entries_of(accounts, lambda account: assume_role_for(account, role_name, path))
 
 

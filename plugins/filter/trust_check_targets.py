@@ -8,53 +8,28 @@ name: trust_check_targets
 version_added: 0.1.0
 short_description: The roles to assume and the trust policies to lint in the trust-chain check
 description:
-  - From the account model (the P(spinnaker.aws.spinnaker_accounts#filter) filter) and C(hostvars), builds in one
-    pass the C(roles) option of M(spinnaker.aws.sts_trust_check) and the input of the
-    P(spinnaker.aws.trust_policy_findings#filter) filter.
-  - A host's trust policy is the one this run wrote (C(managed_account_role.policy)) or, when the run did not write
-    it, the one read from IAM (C(verify_trust_policy), set by C(playbooks/verify.yml)). A host with neither is
-    assumed but not linted.
+  - From the run plan (P(spinnaker.aws.plan#filter)) and what the run did (P(spinnaker.aws.run_outcome#filter)),
+    builds the C(roles) option of M(spinnaker.aws.sts_trust_check), the input of the
+    P(spinnaker.aws.trust_policy_findings#filter) filter, and the drift report.
+  - Only present accounts whose IAM did not fail in this run are checked. A host's trust policy is the one this run
+    wrote, or, with the IAM part off, the one read from IAM; a host with neither is assumed but not linted.
 author:
   - spinnaker.aws contributors (@spinnaker-aws)
 options:
   _input:
-    description: The account model, one dict per account host with C(host), C(account_id) and C(external_id).
-    type: list
-    elements: dict
+    description: The run plan.
+    type: dict
     required: true
   hostvars:
     description: The C(hostvars) of the run.
     type: dict
     required: true
-  hosts:
-    description: The account hosts to check, in order. A host that is not in the account model is an error.
-    type: list
-    elements: str
-    required: true
-  role_name:
-    description: The role assumed in every account.
-    type: str
-    default: spinnakerManaged
-  partition:
-    description: AWS partition of the role ARNs.
-    type: str
-    default: aws
-  path:
-    description: IAM path of the role (C(/) or C(/a/b/)).
-    type: str
-    default: /
-  registration:
-    description: How the run registered the accounts with Spinnaker (shown in the check's table), or empty.
-    type: str
-    default: ""
 """
 
 EXAMPLES = r"""
 - name: Build the check's inputs once
   ansible.builtin.set_fact:
-    verify_targets: >-
-      {{ hostvars | spinnaker.aws.spinnaker_accounts(groups)
-         | spinnaker.aws.trust_check_targets(hostvars, groups['spinnaker_managed'], role_name='spinnakerManaged') }}
+    verify_targets: "{{ spinnaker_plan | spinnaker.aws.trust_check_targets(hostvars) }}"
 """
 
 RETURN = r"""
@@ -63,36 +38,35 @@ _value:
   type: dict
   contains:
     roles:
-      description: One item per host, C(role_arn), C(external_id) and C(registration).
+      description: One item per account to check, C(role_arn), C(external_id) and C(registration).
       type: list
       elements: dict
     trusts:
-      description: One item per host whose trust policy is known, C(account_id), C(policy) and C(external_id).
+      description: One item per account whose trust policy is known, C(account_id), C(policy) and C(external_id).
       type: list
       elements: dict
+    sid:
+      description: The Sid of the owned trust statement.
+      type: str
+    drift:
+      description: Accounts the managing policy or Spinnaker know but the inventory does not list.
+      type: list
+      elements: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import check_targets
-
-
-def _trust_policy(variables):
-    """The spinnakerManaged trust policy this run wrote or read for one host, or ``None``."""
-    written = variables.get("managed_account_role")
-    if isinstance(written, dict) and written.get("policy") is not None:
-        return written["policy"]
-    return variables.get("verify_trust_policy")
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import check_inputs
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import read_results
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import run_outcome
 
 
-def trust_check_targets(accounts, hostvars, hosts, role_name="spinnakerManaged", partition="aws", path="/", registration=""):
-    """Read each host's trust policy from ``hostvars`` once and build the check's inputs
-    (module_utils.iam.trust_check.check_targets)."""
-    policies = dict((host, _trust_policy(hostvars[host])) for host in hosts if host in hostvars)
-    try:
-        return check_targets(accounts, hosts, policies, role_name, partition=partition, path=path, registration=registration or None)
-    except ValueError as e:
-        raise AnsibleFilterError(str(e))
+def trust_check_targets(plan, hostvars):
+    """Read what the run did (spinnaker.aws.run_outcome) and the managing policy it wrote, and build the check's
+    inputs (module_utils.plan.check_inputs)."""
+    outcome = run_outcome(plan, read_results(plan, hostvars))
+    managing = plan["managing"]["host"]
+    written = hostvars[managing].get("managing_account_policy") if managing and managing in hostvars else None
+    policy = written.get("policy") if isinstance(written, dict) else None
+    return check_inputs(plan, outcome, policy)
 
 
 class FilterModule:

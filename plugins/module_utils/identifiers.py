@@ -105,3 +105,16 @@ def known_regions(partition):
 def known_partitions():
     """The partition ids in botocore's bundled endpoint data (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
     return sorted(entry["id"] for entry in _partitions_data().get("partitions", []))
+
+
+def iam_arn(partition, account_id, resource_type, name, path="/"):
+    """The ARN of an IAM entity, ``arn:PARTITION:iam::ACCOUNT:TYPE/PATH/NAME`` (IAM User Guide, "IAM identifiers":
+    IAM is global, so the region field is empty; the path, ``/`` or ``/a/b/``, sits between the type and the
+    name). ``resource_type``: ``role``, ``user``, ``policy``, ``instance-profile``. Returns a string; the inverse of
+    ``parse_iam_arn``."""
+    path = path or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    if not path.endswith("/"):
+        path += "/"
+    return "arn:%s:iam::%s:%s%s%s" % (partition, account_id, resource_type, path, name)

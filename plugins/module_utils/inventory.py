@@ -36,16 +36,21 @@ def _external_id_error(host, variable, value):
 
 
 def _account_errors(account, regions_of, default_partition="aws"):
-    """The problems of one account host (see ``inventory_errors``). ``default_partition``: the partition of a host
-    that does not set ``spinnaker_partition``; ``None`` while it is not known (before the managing account's
-    session): a region of any partition is then accepted, the host's regions must share one partition (each region
-    is in exactly one, botocore's endpoint data), and the bootstrap role must be in that one."""
+    """The problems of one account host (see ``inventory_errors``). ``default_partition``: the run's partition (the
+    plan's), for a host that does not set ``spinnaker_partition``."""
+    partition = account.get("spinnaker_partition") or default_partition
+    errors = _name_errors(account)
+    errors.extend(_region_errors(account, regions_of, partition))
+    errors.extend(_iam_setting_errors(account, partition or "aws"))
+    errors.extend(_bootstrap_errors(account, partition))
+    return errors
+
+
+def _name_errors(account):
+    """The account id, the Spinnaker account name and the state of one account host."""
     errors = []
     host = account["host"]
     account_id = account.get("aws_account_id")
-    partition = account.get("spinnaker_partition") or default_partition
-    example = partition or "aws"
-    source = _partition_source(account)
     if not is_account_id(account_id):
         errors.append(
             "%s: aws_account_id must be a quoted 12-digit string, got %r. Write aws_account_id: \"012345678901\" "
@@ -61,31 +66,41 @@ def _account_errors(account, regions_of, default_partition="aws"):
     state = account.get("spinnaker_account_state") or "present"
     if state not in ("present", "absent"):
         errors.append("%s: spinnaker_account_state must be present or absent (offboard the account), got %r." % (host, state))
+    return errors
+
+
+def _region_errors(account, regions_of, partition):
+    """``spinnaker_regions`` of one account host: at least one, each a region of ``partition`` in botocore's
+    endpoint data or listed in ``spinnaker_extra_regions``; with no partition known, regions of one partition."""
+    host = account["host"]
     regions = account.get("spinnaker_regions")
     if not regions or not isinstance(regions, (list, tuple)):
-        errors.append("%s: spinnaker_regions must list at least one AWS region, e.g. [us-east-1]." % host)
-    else:
-        partitions = [partition] if partition else known_partitions()
-        known = set(r for p in partitions for r in regions_of(p)) | set(account.get("spinnaker_extra_regions") or [])
-        bad = [r for r in regions if not isinstance(r, str) or r not in known]
-        if bad:
-            errors.append(
-                "%s: spinnaker_regions has %s, not region names of %s (botocore's endpoint data). Write one "
-                "region per item, e.g. us-west-2; for a region newer than the installed botocore, upgrade botocore or "
-                "list it in spinnaker_extra_regions." % (
-                    host, bad, "the %s partition%s" % (partition, _partition_source(account)) if partition
-                    else "any AWS partition")
-            )
-        elif not partition:
-            # Before the session tells the partition, the regions imply one: every region is in exactly one.
-            implied = sorted(set(p for p in known_partitions() for r in regions if r in regions_of(p)))
-            if len(implied) > 1:
-                errors.append(
-                    "%s: spinnaker_regions has regions of several partitions (%s); one account, and one run, is in one "
-                    "partition. Keep the regions of the account's partition." % (host, ", ".join(implied))
-                )
-            elif implied:
-                partition, source = implied[0], " (the partition of its spinnaker_regions)"
+        return ["%s: spinnaker_regions must list at least one AWS region, e.g. [us-east-1]." % host]
+    partitions = [partition] if partition else known_partitions()
+    known = set(r for p in partitions for r in regions_of(p)) | set(account.get("spinnaker_extra_regions") or [])
+    bad = [r for r in regions if not isinstance(r, str) or r not in known]
+    if bad:
+        return [
+            "%s: spinnaker_regions has %s, not region names of %s (botocore's endpoint data). Write one "
+            "region per item, e.g. us-west-2; for a region newer than the installed botocore, upgrade botocore or "
+            "list it in spinnaker_extra_regions." % (
+                host, bad, "the %s partition%s" % (partition, _partition_source(account)) if partition
+                else "any AWS partition")
+        ]
+    implied = sorted(set(p for p in known_partitions() for r in regions if r in regions_of(p)))
+    if not partition and len(implied) > 1:
+        return [
+            "%s: spinnaker_regions has regions of several partitions (%s); one account, and one run, is in one "
+            "partition. Keep the regions of the account's partition." % (host, ", ".join(implied))
+        ]
+    return []
+
+
+def _iam_setting_errors(account, example):
+    """``spinnaker_iam_path``, ``spinnaker_iam_permissions_boundary``, ``spinnaker_permissions`` and the external
+    ids of one account host."""
+    errors = []
+    host = account["host"]
     path = account.get("spinnaker_iam_path")
     if path is not None and not is_iam_path(path):
         errors.append(
@@ -110,26 +125,28 @@ def _account_errors(account, regions_of, default_partition="aws"):
         message = _external_id_error(host, variable, account.get(variable))
         if message:
             errors.append(message)
-    bootstrap = account.get("aws_bootstrap_role_arn")
-    if bootstrap:
-        details = parse_iam_arn(bootstrap, ("role",))
-        if details is None:
-            errors.append(
-                "%s: aws_bootstrap_role_arn %r is not an IAM role ARN; write arn:%s:iam::%s:role/NAME."
-                % (host, bootstrap, example, account_id if is_account_id(account_id) else "ACCOUNT_ID")
-            )
-        elif partition and details["partition"] != partition:
-            errors.append(
-                "%s: aws_bootstrap_role_arn is in the %s partition, the account in %s%s. Fix the ARN, "
-                "or set spinnaker_partition." % (host, details["partition"], partition, source)
-            )
-        elif is_account_id(account_id) and details["account_id"] != account_id:
-            errors.append(
-                "%s: aws_bootstrap_role_arn is in account %s, but aws_account_id is %s: the run would write this host's "
-                "IAM into another account. Point aws_bootstrap_role_arn at a role in %s, or fix aws_account_id."
-                % (host, details["account_id"], account_id, account_id)
-            )
     return errors
+
+
+def _bootstrap_errors(account, partition):
+    """``aws_bootstrap_role_arn`` of one account host: a role ARN in the host's partition and account."""
+    host = account["host"]
+    account_id = account.get("aws_account_id")
+    bootstrap = account.get("aws_bootstrap_role_arn")
+    if not bootstrap:
+        return []
+    details = parse_iam_arn(bootstrap, ("role",))
+    if details is None:
+        return ["%s: aws_bootstrap_role_arn %r is not an IAM role ARN; write arn:%s:iam::%s:role/NAME."
+                % (host, bootstrap, partition or "aws", account_id if is_account_id(account_id) else "ACCOUNT_ID")]
+    if partition and details["partition"] != partition:
+        return ["%s: aws_bootstrap_role_arn is in the %s partition, the account in %s%s. Fix the ARN, "
+                "or set spinnaker_partition." % (host, details["partition"], partition, _partition_source(account))]
+    if is_account_id(account_id) and details["account_id"] != account_id:
+        return ["%s: aws_bootstrap_role_arn is in account %s, but aws_account_id is %s: the run would write this host's "
+                "IAM into another account. Point aws_bootstrap_role_arn at a role in %s, or fix aws_account_id."
+                % (host, details["account_id"], account_id, account_id)]
+    return []
 
 
 def _partition_source(account):
@@ -172,10 +189,22 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
             % (len(managing_hosts), ": " + ", ".join(managing_hosts) if managing_hosts else "")
             + ("" if managing_hosts else " A run over part of the accounts (an AWX job slice) can set spinnaker_managing_principal_arn instead.")
         )
+    for account in accounts:
+        errors.extend(_account_errors(account, regions_of, partition))
+    errors.extend(_duplicate_errors(accounts))
+    errors.extend(_offboarding_errors(accounts, managing_hosts))
+    errors.extend(_managing_errors(accounts, managing_hosts, identity, irsa_provider_arn, irsa_issuer, existing_arn, managing_settings))
+    if registration is not None:
+        errors.extend(_registration_group_errors(registration))
+    return errors
+
+
+def _duplicate_errors(accounts):
+    """An AWS account id or a Spinnaker account name used by more than one host."""
+    errors = []
     ids = {}
     names = {}
     for account in accounts:
-        errors.extend(_account_errors(account, regions_of, partition))
         if is_account_id(account.get("aws_account_id")):
             ids.setdefault(account["aws_account_id"], []).append(account["host"])
         names.setdefault(account.get("spinnaker_account_name") or account["host"], []).append(account["host"])
@@ -185,6 +214,12 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
     for name, hosts in sorted(names.items()):
         if len(hosts) > 1:
             errors.append("spinnaker_account_name %r is used by %s; Spinnaker account names must be unique." % (name, ", ".join(hosts)))
+    return errors
+
+
+def _offboarding_errors(accounts, managing_hosts):
+    """The managing account offboarded while other accounts stay."""
+    errors = []
     offboarded = set(a["host"] for a in accounts if a.get("spinnaker_account_state") == "absent")
     staying = [a["host"] for a in accounts if a["host"] not in offboarded and a["host"] not in managing_hosts]
     for host in managing_hosts:
@@ -194,18 +229,21 @@ def inventory_errors(accounts, managing_hosts, identity="user", irsa_provider_ar
                 "Spinnaker runs from the managing account: offboard the others first, or move the managing account "
                 "(another host in spinnaker_managing)." % (host, len(staying), ", ".join(staying[:5]) + (", ..." if len(staying) > 5 else ""))
             )
-    errors.extend(_managing_errors(accounts, managing_hosts, identity, irsa_provider_arn, irsa_issuer, existing_arn, managing_settings))
-    if registration is not None:
-        group, hosts = registration[:2]
-        if len(hosts) != 1:
-            errors.append(
-                "The %s group must hold exactly one host (where Spinnaker's config is written); it holds %d%s. Add the "
-                "host to the inventory's %s group, or turn registration off for this run "
-                "(spinnaker_registration_enabled: false)." % (group, len(hosts), ": " + ", ".join(hosts) if hosts else "", group)
-            )
-        elif len(registration) > 2:
-            errors.extend(registration_errors(registration[2], hosts[0], registration[3] or {}))
     return errors
+
+
+def _registration_group_errors(registration):
+    """The registration group holds exactly one host, and that host's settings fit the path."""
+    group, hosts = registration[:2]
+    if len(hosts) != 1:
+        return [
+            "The %s group must hold exactly one host (where Spinnaker's config is written); it holds %d%s. Add the "
+            "host to the inventory's %s group, or turn registration off for this run "
+            "(spinnaker_registration_enabled: false)." % (group, len(hosts), ": " + ", ".join(hosts) if hosts else "", group)
+        ]
+    if len(registration) > 2:
+        return registration_errors(registration[2], hosts[0], registration[3] or {})
+    return []
 
 
 # spinnaker_registration -> the inventory group its play runs on.
@@ -281,57 +319,3 @@ def _true(value):
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
     return bool(value)
-
-
-# One fact, one variable: the shared variable every role reads (a role's name, the partition), and the role
-# variables that used to hold it.
-SHARED_NAMES = {
-    "spinnaker_managed_role_name": ("managed_account_role_name", "managing_account_managed_role_name",
-                                    "verify_managed_role_name"),
-    "spinnaker_base_iam_role_name": ("base_iam_role_name", "managed_account_base_iam_role_name"),
-    "spinnaker_partition": ("managed_account_partition", "managing_account_partition", "verify_partition"),
-}
-
-
-def shared_name_errors(values):
-    """Where the inventory gives one fact (a role's name, the partition) in several variables that disagree.
-
-    ``values``: ``{variable: set of the values the inventory hosts give it}`` for the variables of
-    ``SHARED_NAMES`` that are set (role defaults do not count: they all derive from the shared variable). Returns
-    one message per shared name whose variables hold more than one value, naming them and the fix.
-    """
-    errors = []
-    for shared, older in SHARED_NAMES.items():
-        seen = dict((v, sorted(values[v])) for v in (shared,) + older if values.get(v))
-        distinct = set(x for vals in seen.values() for x in vals)
-        if len(distinct) > 1:
-            errors.append(
-                "The inventory gives %s different values: %s. Every role must use one value: set %s once (the "
-                "other variables default to it) and remove the others." % (
-                    "the partition" if shared == "spinnaker_partition" else "the same role's name",
-                    "; ".join("%s=%s" % (v, "/".join(vals)) for v, vals in seen.items()), shared)
-            )
-    return errors
-
-
-# The variables kept for one release as aliases of the shared ones; each is read as before (the roles' defaults
-# derive from the shared variable, a set old variable still overrides it) and, when set, warned about.
-DEPRECATED_NAMES = {
-    "managed_account_role_name": "spinnaker_managed_role_name",
-    "managing_account_managed_role_name": "spinnaker_managed_role_name",
-    "verify_managed_role_name": "spinnaker_managed_role_name",
-    "spinnaker_halyard_assume_role": "spinnaker_managed_role_name (and spinnaker_iam_path for a path)",
-    "base_iam_role_name": "spinnaker_base_iam_role_name",
-    "managed_account_base_iam_role_name": "spinnaker_base_iam_role_name",
-    "managed_account_partition": "spinnaker_partition (or nothing: the managing account's session gives it)",
-    "managing_account_partition": "spinnaker_partition (or nothing: the managing account's session gives it)",
-    "verify_partition": "spinnaker_partition (or nothing: the managing account's session gives it)",
-}
-
-
-def deprecated_name_messages(set_names):
-    """One deprecation message per old variable in ``set_names`` (names the inventory or the extra variables set),
-    in ``DEPRECATED_NAMES`` order, naming the variable that replaces it. Pure; the caller shows them as Ansible
-    deprecation warnings, for removal in 1.0.0."""
-    return ["%s is deprecated: set %s instead, which every role reads. The old variable still works until it is "
-            "removed." % (name, replacement) for name, replacement in DEPRECATED_NAMES.items() if name in set_names]

@@ -21,7 +21,7 @@ Rules (one place for each):
   else ``spinnaker_default_external_id`` (what an AWX credential injects for every host), else none.
 * ``permissions`` is ``spinnaker_permissions`` (Fiat roles per ``READ``/``WRITE``; ``None`` when unset: not managed),
   ``lambda_enabled`` is ``spinnaker_lambda_enabled`` (``None`` when unset), ``partition`` is the run's partition
-  (``effective_partition``: ``spinnaker_partition`` when set, else the managing account's session's).
+  (the run plan's: one partition holds every account of a run).
 * ``state`` is ``spinnaker_account_state`` (``present`` unless it says ``absent``: offboard the account).
 * ``iam_ok`` is false for a present account whose IAM started converging in this run and did not finish (a task
   failed for that host): such an account must not be added to or changed in Spinnaker's configuration by this
@@ -36,39 +36,6 @@ def account_hosts(groups):
     """The inventory hosts that stand for AWS accounts, from Ansible's ``groups``: ``spinnaker_managed``, then the
     managing host (``spinnaker_managing``), each once, in that order."""
     return list(dict.fromkeys(list(groups.get("spinnaker_managed", [])) + list(groups.get("spinnaker_managing", []))))
-
-
-def effective_partition(host_partition=None, managing_partition=None, managing_principal_arn=None, default="aws"):
-    """The AWS partition (``aws``, ``aws-us-gov``, ``aws-cn``...) of an account; a string, or ``default``.
-
-    In order: ``host_partition`` (the host's ``spinnaker_partition``, an override), ``managing_partition`` (the
-    managing host's ``spinnaker_partition``: set by the inventory, or by the managing account's session step from
-    STS's answer, the partition field of ``sts:GetCallerIdentity``'s or ``sts:AssumeRole``'s ARN), the partition
-    of ``managing_principal_arn`` (``spinnaker_managing_principal_arn``, for a run without the managing host), else
-    ``default`` (``aws``; ``None`` for "not known yet"). One partition holds every account of a run: the managing
-    identity assumes every managed role, and STS does not assume a role in another partition (docs/identifiers.md).
-    """
-    if host_partition:
-        return str(host_partition)
-    if managing_partition:
-        return str(managing_partition)
-    fields = str(managing_principal_arn or "").split(":")
-    if len(fields) > 4 and fields[0] == "arn" and fields[1]:
-        return fields[1]
-    return default
-
-
-def run_partition(hostvars, groups, host=None, default="aws"):
-    """``effective_partition`` read from Ansible's ``hostvars`` (``{host: {variable: value}}``, any mapping) and
-    ``groups``, for ``host`` (its own ``spinnaker_partition`` first) or, when ``host`` is ``None``, for a host that
-    sets none. ``spinnaker_managing_principal_arn`` is read from ``host``, else from the first account host."""
-    managing = list(groups.get("spinnaker_managing", []))
-    managing_vars = hostvars[managing[0]] if managing else {}
-    hosts = account_hosts(groups)
-    own = hostvars[host] if host is not None else (hostvars[hosts[0]] if hosts else {})
-    return effective_partition(own.get("spinnaker_partition") if host is not None else None,
-                               managing_vars.get("spinnaker_partition"), own.get("spinnaker_managing_principal_arn"),
-                               default=default)
 
 
 def effective_external_id(host_value, default_value=None):
@@ -105,7 +72,7 @@ def account_model(hosts, iam_checked=True, default_partition="aws"):
     ``spinnaker_partition``, ``spinnaker_account_state``, ``spinnaker_iam_started`` and
     ``spinnaker_iam_converged`` (each ``None`` when unset). ``iam_checked``: whether this run's IAM part ran (``spinnaker_iam_enabled``); when it did not,
     every account counts as converged. ``default_partition``: the partition of a host that does not set
-    ``spinnaker_partition`` (``effective_partition`` of the managing host).
+    ``spinnaker_partition`` (the run plan's).
 
     Returns the accounts (see the module docstring), in the order of ``hosts``.
     """
@@ -122,7 +89,7 @@ def account_model(hosts, iam_checked=True, default_partition="aws"):
             "environment": variables.get("spinnaker_environment") or None,
             "permissions": normalize_permissions(variables.get("spinnaker_permissions")),
             "lambda_enabled": as_bool(variables.get("spinnaker_lambda_enabled")),
-            "partition": effective_partition(variables.get("spinnaker_partition"), default=default_partition),
+            "partition": default_partition,
             "state": state,
             "iam_ok": (state == "absent" or not iam_checked or not variables.get("spinnaker_iam_started")
                        or bool(variables.get("spinnaker_iam_converged"))),
@@ -130,13 +97,14 @@ def account_model(hosts, iam_checked=True, default_partition="aws"):
     return accounts
 
 
-def halyard_accounts(accounts, assume_role, adopt=()):
+def halyard_accounts(accounts, assume_role=None, adopt=()):
     """The ``accounts`` option of ``spinnaker.aws.halyard_aws_account`` for the account model.
 
     A present account whose IAM converged is ensured with every field (``external_id: ""`` when it has none, which
     makes the module remove a stored one); an absent account is deleted; a present account whose IAM failed in
     this run is left out (left as Spinnaker has it). ``assume_role``: Halyard's ``assumeRole``
-    (``role/spinnakerManaged``), made the full role ARN outside the ``aws`` partition (``full_assume_role``).
+    (``role/spinnakerManaged``), made the full role ARN outside the ``aws`` partition (``full_assume_role``);
+    ``None`` takes each account's ``assume_role`` (the run plan's).
     Every entry carries the account id, so that the module leaves alone an account of
     the same name that holds another id, unless its name is in ``adopt`` (``spinnaker_halyard_adopt_accounts``).
     """
@@ -151,7 +119,7 @@ def halyard_accounts(accounts, assume_role, adopt=()):
                 "adopt": account["name"] in adopt,
                 "name": account["name"],
                 "account_id": account["account_id"],
-                "assume_role": full_assume_role(account, assume_role),
+                "assume_role": account["assume_role"] if assume_role is None else full_assume_role(account, assume_role),
                 "regions": account["regions"],
                 "external_id": account["external_id"] or "",
                 "environment": account["environment"],

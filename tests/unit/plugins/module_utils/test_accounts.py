@@ -135,31 +135,13 @@ def test_an_account_of_the_same_name_for_another_aws_account_is_foreign_unless_a
     assert foreign_account(None, "develop", "200000000002") is None
 
 
-def test_the_partition_is_the_host_override_else_the_managing_account_session_else_the_principal_arn():
-    from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import effective_partition
-    from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import run_partition
-
-    assert effective_partition("aws-cn", "aws-us-gov", "arn:aws:iam::100000000001:user/x") == "aws-cn"
-    assert effective_partition(None, "aws-us-gov", "arn:aws:iam::100000000001:user/x") == "aws-us-gov"
-    assert effective_partition(None, None, "arn:aws-us-gov:iam::100000000001:user/x") == "aws-us-gov"
-    assert effective_partition(None, None, "not-an-arn") == "aws"
-    assert effective_partition(default=None) is None
-    groups = {"spinnaker_managing": ["managing"], "spinnaker_managed": ["develop"]}
-    hostvars = {"managing": {"spinnaker_partition": "aws-us-gov"}, "develop": {}}
-    assert run_partition(hostvars, groups, "develop") == "aws-us-gov"
-    assert run_partition(dict(hostvars, develop={"spinnaker_partition": "aws-cn"}), groups, "develop") == "aws-cn"
-    assert run_partition({"managing": {}, "develop": {}}, groups, "develop") == "aws"
-    assert run_partition({"managing": {}, "develop": {}}, groups, default=None) is None
-    sliced = {"spinnaker_managed": ["develop"]}
-    assert run_partition({"develop": {"spinnaker_managing_principal_arn": "arn:aws-cn:iam::100000000001:user/s"}}, sliced) == "aws-cn"
-
-
-def test_every_account_of_the_model_takes_the_run_partition_unless_it_sets_one():
-    accounts = account_model([host("develop"), host("china", spinnaker_partition="aws-cn")], default_partition="aws-us-gov")
-    assert [a["partition"] for a in accounts] == ["aws-us-gov", "aws-cn"]
+def test_every_account_of_the_model_takes_the_run_partition():
+    accounts = account_model([host("develop"), host("china")], default_partition="aws-us-gov")
+    assert [a["partition"] for a in accounts] == ["aws-us-gov", "aws-us-gov"]
 
 
 def test_halyard_gets_the_full_role_arn_outside_the_aws_partition():
-    accounts = account_model([host("develop"), host("gov", aws_account_id="300000000003", spinnaker_partition="aws-us-gov")])
+    accounts = account_model([host("develop")]) + account_model([host("gov", aws_account_id="300000000003")],
+                                                                default_partition="aws-us-gov")
     entries = halyard_accounts(accounts, "role/spinnakerManaged")
     assert [e["assume_role"] for e in entries] == ["role/spinnakerManaged", "arn:aws-us-gov:iam::300000000003:role/spinnakerManaged"]

@@ -9,13 +9,13 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker import clo
 from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker import gate
 
 
-def model(**variables):
+def model(partition="aws", **variables):
     host = dict({"host": "develop", "aws_account_id": "200000000002", "spinnaker_regions": ["us-east-1"]}, **variables)
-    return accounts.account_model([host])
+    return accounts.account_model([host], default_partition=partition)
 
 
-def entries(**variables):
-    return accounts.registration_entries(model(**variables), accounts.assume_role_for)
+def entries(partition="aws", **variables):
+    return accounts.registration_entries(model(partition, **variables), accounts.assume_role_for)
 
 
 def test_one_account_in_clouddriver_shape():
@@ -33,7 +33,7 @@ def test_unset_permissions_and_lambda_are_left_out():
 
 def test_outside_the_aws_partition_the_assume_role_is_a_full_arn():
     assert entries()[0]["assume_role"] == "role/spinnakerManaged"
-    assert entries(spinnaker_partition="aws-us-gov")[0]["assume_role"] == "arn:aws-us-gov:iam::200000000002:role/spinnakerManaged"
+    assert entries("aws-us-gov")[0]["assume_role"] == "arn:aws-us-gov:iam::200000000002:role/spinnakerManaged"
     assert accounts.assume_role_for(model()[0], "spinnakerManaged", "/spinnaker/") == "role/spinnaker/spinnakerManaged"
 
 

@@ -130,33 +130,8 @@ def test_the_iam_path_and_the_permissions_boundary_are_checked_before_any_call()
     assert "must be a managed policy ARN" in errors_for({"spinnaker_iam_permissions_boundary": "PlatformBoundary"})[0]
 
 
-def test_one_role_named_differently_in_two_variables_is_an_error_naming_both():
-    from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import shared_name_errors
-    assert shared_name_errors({"spinnaker_managed_role_name": {"spinnakerManaged"}}) == []
-    assert shared_name_errors({"managed_account_role_name": {"x"}, "verify_managed_role_name": {"x"}}) == []
-    errors = shared_name_errors({"spinnaker_managed_role_name": {"spinnakerRole"}, "verify_managed_role_name": {"spinnakerManaged"}})
-    assert len(errors) == 1 and "verify_managed_role_name=spinnakerManaged" in errors[0]
-    assert "set spinnaker_managed_role_name once" in errors[0]
-
-
-def test_each_old_role_name_variable_set_gets_one_message_naming_its_replacement():
-    from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import deprecated_name_messages
-
-    messages = deprecated_name_messages({"base_iam_role_name", "spinnaker_halyard_assume_role", "spinnaker_managed_role_name"})
-    assert [m.split(" ")[0] for m in messages] == ["spinnaker_halyard_assume_role", "base_iam_role_name"]
-    assert "set spinnaker_base_iam_role_name instead" in messages[1]
-    assert deprecated_name_messages({"spinnaker_managed_role_name"}) == []
-
-
-def test_before_the_partition_is_known_a_region_of_any_partition_passes_then_the_known_partition_decides():
+def test_the_run_partition_decides_the_regions_and_the_bootstrap_role():
     gov = {"spinnaker_regions": ["us-gov-west-1"], "aws_bootstrap_role_arn": "arn:aws-us-gov:iam::200000000002:role/admin"}
-    assert errors_for(gov, partition=None) == []
-    assert "not region names of any AWS partition" in errors_for({"spinnaker_regions": ["us-east-7"]}, partition=None)[0]
-    mixed = errors_for({"spinnaker_regions": ["us-east-1", "us-gov-west-1"]}, partition=None)
-    assert len(mixed) == 1 and "regions of several partitions (aws, aws-us-gov)" in mixed[0]
-    china_role = errors_for({"aws_bootstrap_role_arn": "arn:aws-cn:iam::200000000002:role/admin"}, partition=None)
-    assert china_role == ["develop: aws_bootstrap_role_arn is in the aws-cn partition, the account in aws (the partition "
-                          "of its spinnaker_regions). Fix the ARN, or set spinnaker_partition."]
     gov_managing = {"spinnaker_regions": ["us-gov-east-1"]}
     assert errors_for(gov, gov_managing, partition="aws-us-gov") == []
     errors = errors_for(gov, partition="aws")
@@ -165,13 +140,3 @@ def test_before_the_partition_is_known_a_region_of_any_partition_passes_then_the
     assert "aws_bootstrap_role_arn is in the aws-us-gov partition, the account in aws" in errors[1]
 
 
-def test_the_partition_in_two_variables_that_disagree_is_an_error_and_its_old_variables_are_deprecated():
-    from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import deprecated_name_messages
-    from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import shared_name_errors
-
-    errors = shared_name_errors({"spinnaker_partition": {"aws"}, "managed_account_partition": {"aws-us-gov"}})
-    assert len(errors) == 1 and errors[0].startswith("The inventory gives the partition different values")
-    assert "managed_account_partition=aws-us-gov" in errors[0] and "set spinnaker_partition once" in errors[0]
-    messages = deprecated_name_messages({"verify_partition", "managing_account_partition"})
-    assert [m.split(" ")[0] for m in messages] == ["managing_account_partition", "verify_partition"]
-    assert all("set spinnaker_partition" in m for m in messages)

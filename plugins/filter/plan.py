@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 spinnaker.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+name: plan
+version_added: 0.1.0
+short_description: The run plan of a spinnaker.aws run, from the inventory
+description:
+  - Computes every decision of a run once, in Python (C(plugins/module_utils/plan.py)), from the variables of the
+    hosts of C(spinnaker_managing), C(spinnaker_managed) and the registration group: per account its state, every
+    name and ARN (spinnakerManaged, BaseIAMRole, its instance profile, the managing principal), the trust Sids, the
+    external id, the regions, the session to reach it, clouddriver's C(assumeRole); the managing side (identity,
+    principal, policy, the C(sts:AssumeRole) scope, the run lock); where the accounts are registered; the run's
+    switches; and C(refusals), every inventory error with the host, the variable and the fix.
+  - The plays compute it once (the first play of C(spinnaker.aws.site)) and read
+    C(spinnaker_plan.accounts[inventory_hostname]); see docs/architecture.md for the shape.
+author:
+  - spinnaker.aws contributors (@spinnaker-aws)
+options:
+  _input:
+    description: C(hostvars).
+    type: dict
+    required: true
+  groups:
+    description: C(groups).
+    type: dict
+    required: true
+  iam:
+    description:
+      - Whether the playbook converges the accounts' IAM; V(false) for one that does not (the rotation), so that no
+        account counts as failed for lack of an IAM result. Default C(spinnaker_iam_enabled).
+    type: bool
+"""
+
+EXAMPLES = r"""
+- name: Compute the run plan once, for every host of the run
+  ansible.builtin.set_fact:
+    spinnaker_plan: "{{ hostvars | spinnaker.aws.plan(groups) }}"
+  run_once: true
+"""
+
+RETURN = r"""
+_value:
+  description: The run plan.
+  type: dict
+  contains:
+    refusals: {description: Every inventory error (host, variable, fix); the run stops when there is one., type: list, elements: str}
+    partition: {description: The run's AWS partition., type: str}
+    switches: {description: C(iam), C(registration), C(verify), C(prune_unlisted_accounts)., type: dict}
+    managing: {description: The managing account's identity, principal, policy and lock., type: dict}
+    accounts: {description: One entry per account host, by host name., type: dict}
+    order: {description: The account hosts in inventory order., type: list, elements: str}
+    registration: {description: C(enabled), C(path), C(group), C(host)., type: dict}
+"""
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import REGISTRATION_VARIABLES
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import plan_variables
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import run_plan
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import session_errors
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import read_results
+from ansible_collections.spinnaker.aws.plugins.module_utils.plan import run_outcome as _run_outcome
+from ansible_collections.spinnaker.aws.plugins.module_utils.inventory import REGISTRATION_GROUPS
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import account_hosts
+
+
+def _read(variables, names):
+    """The variables of ``names`` that one host sets (templated by ``hostvars``)."""
+    return dict((name, variables.get(name)) for name in names if variables.get(name) is not None)
+
+
+def plan(hostvars, groups, iam=None):
+    """Read the plan's variables from ``hostvars`` (each account host and registration host once) and compute the
+    run plan (module_utils.plan.run_plan). ``iam``: ``False`` for a playbook that converges no account's IAM
+    (rotation), whatever ``spinnaker_iam_enabled`` says."""
+    names = plan_variables()
+    account_names = names["account"] + names["run"]
+    managing = list(groups.get("spinnaker_managing", []))
+    hosts = {}
+    for host in account_hosts(groups):
+        wanted = account_names + (names["managing"] if host in managing else [])
+        hosts[host] = _read(hostvars[host], wanted)
+    registration_vars = {}
+    for group in REGISTRATION_GROUPS.values():
+        for host in groups.get(group, []):
+            registration_vars[host] = _read(hostvars[host], list(REGISTRATION_VARIABLES) + names["run"])
+    result = run_plan(hosts, groups, registration_vars)
+    if iam is not None:
+        result["switches"]["iam"] = bool(iam)
+    return result
+
+
+def run_outcome(plan_, hostvars):
+    """What the run did so far (module_utils.plan.read_results and run_outcome)."""
+    return _run_outcome(plan_, read_results(plan_, hostvars))
+
+
+class FilterModule:
+    """spinnaker.aws filters."""
+
+    def filters(self):
+        return {"plan": plan, "run_outcome": run_outcome, "session_errors": session_errors}

@@ -1,0 +1,165 @@
+"""The run plan (module_utils/plan.py): every decision of a run, from the inventory, without AWS."""
+
+from ansible_collections.spinnaker.aws.plugins.module_utils import plan as p
+
+GROUPS = {"spinnaker_managing": ["spinnakerManaging"], "spinnaker_managed": ["develop", "staging"], "halyard": ["localhost"]}
+
+
+def hosts(**overrides):
+    """The example inventory's account hosts, with per-host overrides (``{host: {variable: value}}``)."""
+    base = {
+        "spinnakerManaging": {"aws_account_id": "100000000001", "spinnaker_regions": ["us-east-1"]},
+        "develop": {"aws_account_id": "200000000002", "spinnaker_regions": ["us-east-1", "us-west-2"]},
+        "staging": {"aws_account_id": "300000000003", "spinnaker_regions": ["us-east-1"],
+                    "spinnaker_external_id": "spinnaker-staging-4c1d"},
+    }
+    for host, variables in overrides.items():
+        base[host] = dict(base.get(host, {}), **variables)
+    return base
+
+
+def test_every_arn_is_built_once_from_the_account_id_partition_and_path():
+    plan = p.run_plan(hosts(), GROUPS)
+    develop = plan["accounts"]["develop"]
+    assert develop["managed_role"]["arn"] == "arn:aws:iam::200000000002:role/spinnakerManaged"
+    assert develop["base_iam_role"]["arn"] == "arn:aws:iam::200000000002:role/BaseIAMRole"
+    assert develop["base_iam_role"]["instance_profile_arn"] == "arn:aws:iam::200000000002:instance-profile/BaseIAMRole"
+    assert develop["managing_principal_arn"] == "arn:aws:iam::100000000001:user/spinnakerManaging"
+    assert plan["managing"]["policy_arn"] == "arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy"
+
+
+def test_an_iam_path_and_role_names_reach_every_arn_and_clouddriver_assume_role():
+    shared = {"spinnaker_iam_path": "/spinnaker/", "spinnaker_managed_role_name": "deployer"}
+    plan = p.run_plan(hosts(**{h: shared for h in ("spinnakerManaging", "develop", "staging")}), GROUPS)
+    assert plan["accounts"]["develop"]["managed_role"]["arn"] == "arn:aws:iam::200000000002:role/spinnaker/deployer"
+    assert plan["accounts"]["develop"]["assume_role"] == "role/spinnaker/deployer"
+    assert plan["managing"]["principal_arn"] == "arn:aws:iam::100000000001:user/spinnaker/spinnakerManaging"
+    assert plan["managing"]["default_assume_role"] == "role/spinnaker/deployer"
+
+
+def test_the_partition_follows_the_managing_accounts_regions_and_every_arn_is_in_it():
+    gov = {"spinnaker_regions": ["us-gov-west-1"]}
+    plan = p.run_plan(hosts(spinnakerManaging=gov, develop=gov, staging=gov), GROUPS)
+    assert plan["partition"] == "aws-us-gov" and plan["refusals"] == []
+    assert plan["accounts"]["develop"]["assume_role"] == "arn:aws-us-gov:iam::200000000002:role/spinnakerManaged"
+    assert plan["managing"]["principal_arn"].startswith("arn:aws-us-gov:iam::100000000001:user/")
+
+
+def test_a_region_of_another_partition_than_the_runs_is_refused_naming_host_and_variable():
+    plan = p.run_plan(hosts(spinnakerManaging={"spinnaker_regions": ["us-gov-west-1"]}), GROUPS)
+    assert any(r.startswith("develop: spinnaker_regions has ['us-east-1', 'us-west-2'], not region names of the "
+                            "aws-us-gov partition") for r in plan["refusals"])
+
+
+def test_the_external_id_rule_is_the_hosts_then_the_default_and_empty_means_none():
+    plan = p.run_plan(hosts(develop={"spinnaker_default_external_id": "awx-default-id"},
+                            staging={"spinnaker_default_external_id": "awx-default-id"}), GROUPS)
+    assert plan["accounts"]["develop"]["external_id"] == "awx-default-id"
+    assert plan["accounts"]["staging"]["external_id"] == "spinnaker-staging-4c1d"
+    plan = p.run_plan(hosts(staging={"spinnaker_external_id": "", "spinnaker_default_external_id": "x-default"}), GROUPS)
+    assert plan["accounts"]["staging"]["external_id"] is None
+
+
+def test_the_managing_policy_assumes_present_accounts_and_removes_offboarded_ones_and_the_wildcard():
+    plan = p.run_plan(hosts(staging={"spinnaker_account_state": "absent"}), GROUPS)
+    managing = plan["managing"]
+    assert managing["assume_role_arns"] == ["arn:aws:iam::200000000002:role/spinnakerManaged",
+                                            "arn:aws:iam::100000000001:role/spinnakerManaged"]
+    assert managing["stale_role_arns"] == ["arn:aws:iam::300000000003:role/spinnakerManaged",
+                                           "arn:aws:iam::*:role/spinnakerManaged"]
+    assert managing["exact_scope"] is False and managing["assume_role_condition"] == {}
+
+
+def test_the_wildcard_scope_is_bound_to_the_organization_and_exact():
+    scope = {"managing_account_assume_role_scope": "wildcard", "managing_account_organization_id": "o-abc123"}
+    plan = p.run_plan(hosts(spinnakerManaging=scope), GROUPS)
+    assert plan["managing"]["assume_role_arns"] == ["arn:aws:iam::*:role/spinnakerManaged"]
+    assert plan["managing"]["assume_role_condition"] == {"StringEquals": {"aws:ResourceOrgID": "o-abc123"}}
+    assert plan["managing"]["exact_scope"] is True
+
+
+def test_each_identity_mode_gives_its_principal():
+    def principal(settings):
+        return p.run_plan(hosts(spinnakerManaging=settings), GROUPS)["managing"]["principal_arn"]
+
+    assert principal({"managing_account_identity": "instance_role"}) == "arn:aws:iam::100000000001:role/spinnakerManaging"
+    existing = "arn:aws:iam::100000000001:role/ops/spinnaker"
+    assert principal({"managing_account_identity": "existing", "managing_account_existing_arn": existing}) == existing
+
+
+def test_a_run_without_the_managing_host_trusts_the_principal_it_names():
+    groups = {"spinnaker_managed": ["develop"], "halyard": ["localhost"]}
+    given = "arn:aws:iam::100000000001:user/spinnakerManaging"
+    plan = p.run_plan({"develop": dict(hosts()["develop"], spinnaker_managing_principal_arn=given)}, groups)
+    assert plan["refusals"] == [] and plan["managing"]["host"] is None
+    assert plan["accounts"]["develop"]["managing_principal_arn"] == given
+
+
+def test_every_inventory_error_is_a_refusal_naming_host_variable_and_fix_and_nothing_raises():
+    plan = p.run_plan(hosts(develop={"aws_account_id": 200000000002}), {**GROUPS, "halyard": []})
+    assert any(r.startswith("develop: aws_account_id must be a quoted 12-digit string") for r in plan["refusals"])
+    assert any(r.startswith("The halyard group must hold exactly one host") for r in plan["refusals"])
+
+
+def test_an_unknown_registration_path_is_refused():
+    plan = p.run_plan(hosts(develop={"spinnaker_registration": "terraform"}), GROUPS)
+    assert plan["refusals"] == ["spinnaker_registration must be one of account_api, clouddriver_config, halyard, got 'terraform'."]
+
+
+def test_the_registration_writer_and_host_follow_the_path():
+    groups = dict(GROUPS, gate=["gate-host"])
+    plan = p.run_plan(hosts(develop={"spinnaker_registration": "account_api"}), groups,
+                      {"gate-host": {"spinnaker_gate_url": "https://gate.example.com/api/v1"}})
+    assert plan["registration"]["host"] == "gate-host" and plan["registration"]["role"] == "spinnaker_gate"
+    assert plan["refusals"] == []
+
+
+def test_role_session_names_keep_to_stss_characters_and_length():
+    assert p.role_session_name("my host/1") == "spinnaker-aws-my-host-1"
+    assert len(p.role_session_name("x" * 100)) == len("spinnaker-aws-") + 40
+
+
+def test_the_session_must_be_in_the_hosts_account_and_partition():
+    account = p.run_plan(hosts(), GROUPS)["accounts"]["develop"]
+    assert p.session_errors(account, "arn:aws:sts::200000000002:assumed-role/admin/s") == []
+    errors = p.session_errors(account, "arn:aws-us-gov:sts::200000000002:assumed-role/admin/s")
+    assert errors and "(aws-us-gov), but aws_account_id is 200000000002 (aws). Nothing was written" in errors[0]
+    assert "Fix the ambient credentials" in errors[0]
+
+
+def test_an_account_whose_iam_task_failed_is_kept_out_and_one_outside_the_run_is_not():
+    plan = p.run_plan(hosts(), GROUPS)
+    results = {"spinnakerManaging": {"in_run": True, "iam": {"roles": [{"policy": {"Statement": []}}]}},
+               "develop": {"in_run": True, "iam": {"failed": True}},
+               "staging": {"in_run": False}}
+    outcome = p.run_outcome(plan, results)
+    assert outcome["iam_failed"] == ["develop"]
+    assert [a["iam_ok"] for a in outcome["accounts"]] == [False, True, True]
+    assert outcome["trust_policies"] == {"spinnakerManaging": {"Statement": []}}
+
+
+def test_with_the_iam_part_off_no_account_counts_as_failed():
+    plan = p.run_plan(hosts(develop={"spinnaker_iam_enabled": False}), GROUPS)
+    outcome = p.run_outcome(plan, {"develop": {"in_run": True}})
+    assert outcome["iam_failed"] == []
+
+
+def test_the_registration_outcome_names_what_the_writer_reported():
+    plan = p.run_plan(hosts(), GROUPS)
+    results = {"localhost": {"in_run": True, "registration": {"unlisted": ["hand-made"], "refused": [{"msg": "x"}]},
+                             "provider": {"access_key_id": "AKIAEXAMPLE"}}}
+    outcome = p.run_outcome(plan, results)["registration"]
+    assert outcome == {"done": True, "unlisted": ["hand-made"], "refused": [{"msg": "x"}], "access_key_ids": ["AKIAEXAMPLE"]}
+    assert p.run_outcome(plan, {"localhost": {"registration": {"failed": True}}})["registration"]["done"] is False
+
+
+def test_the_check_covers_present_accounts_whose_iam_converged_and_reports_drift():
+    plan = p.run_plan(hosts(staging={"spinnaker_account_state": "absent"}), GROUPS)
+    outcome = p.run_outcome(plan, {"develop": {"in_run": True, "iam": {"failed": True}},
+                                   "localhost": {"registration": {"unlisted": ["old"]}}})
+    policy = {"Statement": [{"Sid": "SpinnakerAssumeManagedRoles",
+                             "Resource": ["arn:aws:iam::999999999999:role/spinnakerManaged"]}]}
+    inputs = p.check_inputs(plan, outcome, policy)
+    assert [r["role_arn"] for r in inputs["roles"]] == ["arn:aws:iam::100000000001:role/spinnakerManaged"]
+    assert inputs["drift"] == ["account 999999999999 in the managing policy", "Spinnaker account old"]
+    assert inputs["roles"][0]["registration"] == "halyard"
