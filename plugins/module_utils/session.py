@@ -86,6 +86,17 @@ class SessionClients:
             self.module.fail_json_aws(e, msg="Couldn't connect to AWS")
 
 
+class SessionError(Exception):
+    """The session cannot be opened, or is not in the account it must be in: ``msg``; ``exception`` (the botocore
+    error, for ``fail_json_aws``) or ``extra`` (more keys of the failed result)."""
+
+    def __init__(self, msg, exception=None, **extra):
+        super(SessionError, self).__init__(msg)
+        self.msg = msg
+        self.exception = exception
+        self.extra = extra
+
+
 def open_session(module, clients):
     """Make ``module`` (an ``AnsibleAWSModule`` with ``SESSION_ARGUMENT_SPEC`` in its argument spec) call AWS in the
     account it was given, before it calls anything else. ``clients``: the run's ``SessionClients``; after an
@@ -94,8 +105,8 @@ def open_session(module, clients):
     With ``assume_role_arn``: one ``sts:AssumeRole``; the temporary credentials replace the module's
     ``access_key``/``secret_key``/``session_token`` (and ``profile``), so ``module.client()`` uses them, and they
     are added to the values Ansible masks in the module's output. With ``aws_account_id``: the session's account
-    (and ``aws_partition``, when given) must match, else ``fail_json`` before any other call.
-    Returns ``{"arn", "account_id", "partition"}`` of the session, or ``None`` when neither option is set.
+    (and ``aws_partition``, when given) must match, else ``SessionError`` is raised before any other call (as it is
+    when STS refuses the session). Returns ``{"arn", "account_id", "partition"}`` of the session, or ``None`` when neither option is set.
     """
     params = module.params
     if not params.get("assume_role_arn") and not params.get("aws_account_id"):
@@ -114,11 +125,11 @@ def open_session(module, clients):
         else:
             arn = sts.get_caller_identity(aws_retry=True)["Arn"]
     except Exception as e:  # pylint: disable=broad-except
-        module.fail_json_aws(e, msg="Could not open the AWS session%s; nothing was written for this host." % (
-            " by assuming %s" % params["assume_role_arn"] if params.get("assume_role_arn") else ""))
+        raise SessionError("Could not open the AWS session%s; nothing was written for this host." % (
+            " by assuming %s" % params["assume_role_arn"] if params.get("assume_role_arn") else ""), exception=e) from e
     if params.get("aws_account_id"):
         message = session_mismatch(arn, params["aws_account_id"], params.get("aws_partition"), params.get("assume_role_arn"))
         if message:
-            module.fail_json(msg=message, field="aws_account_id", session_arn=arn)
+            raise SessionError(message, field="aws_account_id", session_arn=arn)
     fields = arn.split(":")
     return dict(arn=arn, account_id=fields[4], partition=fields[1])

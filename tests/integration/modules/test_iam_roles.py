@@ -1,4 +1,4 @@
-"""spinnaker.aws.iam_trust_policy against moto in-process, and against Stubber fixtures for what moto cannot do."""
+"""spinnaker.aws.iam_roles with one role, against moto in-process, and against Stubber fixtures for what moto cannot do."""
 
 import datetime
 import json
@@ -7,7 +7,8 @@ from urllib.parse import quote
 import pytest
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam import api as iam_io
-from ansible_collections.spinnaker.aws.plugins.modules import iam_roles as iam_trust_policy
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam import role as role_utils
+from ansible_collections.spinnaker.aws.plugins.modules import iam_roles
 
 from .conftest import AWS_ARGS
 from .conftest import run_module
@@ -19,8 +20,17 @@ EC2_STATEMENT = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"
 OTHER_TEAM_STATEMENT = {"Sid": "OtherTeam", "Effect": "Allow", "Principal": {"AWS": OTHER_TEAM}, "Action": "sts:AssumeRole"}
 
 
-def run(args, **kw):
-    return run_module(iam_trust_policy.main, dict(AWS_ARGS, **args), **kw)
+def run(entry, **kw):
+    """Run the module with ``entry`` as its one role; return that role's result (with its diff in diff mode), or
+    the run's result when the run failed."""
+    result = run_module(iam_roles.main, dict(AWS_ARGS, roles=[entry]), **kw)
+    if result.get("failed"):
+        return result
+    assert len(result["roles"]) == 1 and result["changed"] == result["roles"][0]["changed"], result
+    role_result = dict(result["roles"][0])
+    if "diff" in result:
+        role_result["diff"] = result["diff"][0]
+    return role_result
 
 
 @pytest.fixture
@@ -419,7 +429,7 @@ def test_a_concurrent_trust_merge_with_another_sid_is_not_lost(role, monkeypatch
     # from the document before it (the re-read after writing sees a document that is neither ours nor the old
     # one, and merges ours back). Both statements end in the trust policy.
     client, _log = role
-    original = iam_trust_policy.get_iam_role
+    original = role_utils.get_iam_role
     stale = stored_trust(client)
     calls = []
     late = {"Sid": "LateTeam", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::888888888888:root"}, "Action": "sts:AssumeRole"}
@@ -431,7 +441,7 @@ def test_a_concurrent_trust_merge_with_another_sid_is_not_lost(role, monkeypatch
             client.update_assume_role_policy(RoleName="spinnakerManaged", PolicyDocument=json.dumps(document))
         return original(iam, name)
 
-    monkeypatch.setattr(iam_trust_policy, "get_iam_role", get_with_a_concurrent_writer)
+    monkeypatch.setattr(role_utils, "get_iam_role", get_with_a_concurrent_writer)
     result = run(MERGE)
     assert result["changed"] and not result.get("failed"), result
     sids = sorted(s.get("Sid", "") for s in stored_trust(client)["Statement"])

@@ -1,11 +1,12 @@
-"""iam_trust_policy's session options (assume a role, prove the account) and its inline_policies, against moto."""
+"""iam_roles' session options (assume a role, prove the account) and a role's inline_policies, against moto."""
 
 import json
 
 import botocore.client
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.session import SESSION_ARGUMENT_SPEC
 from ansible_collections.spinnaker.aws.plugins.module_utils.session import session_mismatch
-from ansible_collections.spinnaker.aws.plugins.modules import iam_roles as iam_trust_policy
+from ansible_collections.spinnaker.aws.plugins.modules import iam_roles
 
 from .conftest import AWS_ARGS
 from .conftest import run_module
@@ -20,7 +21,12 @@ CREATE = {"role_name": "spinnakerManaged", "create_role": True, "sid": "Spinnake
 
 
 def run(args, **kw):
-    return run_module(iam_trust_policy.main, dict(AWS_ARGS, **args), **kw)
+    """Run the module with the session options of ``args`` and the rest as its one role; return the role's result
+    beside the run's keys (``changed``, ``failed``, ``msg``, ``field``...)."""
+    session = dict((k, v) for k, v in args.items() if k in SESSION_ARGUMENT_SPEC)
+    entry = dict((k, v) for k, v in args.items() if k not in SESSION_ARGUMENT_SPEC)
+    result = run_module(iam_roles.main, dict(AWS_ARGS, roles=[entry], **session), **kw)
+    return dict(result["roles"][0], **result) if result.get("roles") else result
 
 
 def test_a_session_in_another_account_fails_before_any_iam_call(aws):

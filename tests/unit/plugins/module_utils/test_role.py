@@ -1,0 +1,153 @@
+"""The pure part of module_utils.iam.role (iam_roles' options, plans, results and messages): no AWS, no client."""
+
+import pytest
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam import role
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import PolicyError
+
+MANAGING_USER = "arn:aws:iam::100000000001:user/spinnakerManaging"
+OURS = {"Sid": "SpinnakerManaging", "Effect": "Allow", "Principal": {"AWS": MANAGING_USER}, "Action": "sts:AssumeRole"}
+THEIRS = {"Sid": "SpinnakerManaging", "Effect": "Allow", "Action": "sts:AssumeRole",
+          "Principal": {"AWS": "arn:aws:iam::777777777777:role/other-team-spinnaker"}}
+EC2 = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+ROLE = {"RoleName": "spinnakerManaged", "Arn": "arn:aws:iam::200000000002:role/spinnakerManaged", "Path": "/"}
+
+
+def entry(**options):
+    """One entry of ``roles`` as Ansible hands it to the module: every option, its default unless given."""
+    params = dict((name, spec.get("default")) for name, spec in role.ROLE_OPTIONS.items())
+    params.update(role_name="spinnakerManaged", sid="SpinnakerManaging", principals={"aws": [MANAGING_USER]})
+    params.update(options)
+    return params
+
+
+def trust(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def test_every_entry_is_planned_in_order_with_its_inline_statements():
+    inline = [{"policy_name": "PassRole", "statements": [
+        {"sid": "SpinnakerPassRole", "actions": ["iam:PassRole"], "resources": ["*"], "effect": "Allow", "conditions": None}]}]
+    plans = role.plan_roles([entry(), entry(role_name="BaseIAMRole", inline_policies=inline)])
+    assert plans[0] == [] and [name for name, _specs in plans[1]] == ["PassRole"]
+    assert plans[1][0][1][0]["sid"] == "SpinnakerPassRole"
+
+
+@pytest.mark.parametrize("options, field", [
+    ({"principals": {"aws": ["*"]}}, "principals"),
+    ({"principals": {"aws": ["12345"]}}, "principals.aws"),
+    ({"external_id": "x"}, "external_id"),
+    ({"exclusive": True, "principals": {}}, "principals"),
+    ({"wait_timeout": -1}, "wait_timeout"),
+    ({"inline_policies": [{"policy_name": "P", "statements": [
+        {"sid": "S", "actions": ["PassRole"], "resources": ["*"], "effect": "Allow", "conditions": None}]}]}, "actions"),
+])
+def test_a_bad_entry_fails_the_plan_naming_the_entry(options, field):
+    with pytest.raises(role.RoleFailure) as failure:
+        role.plan_roles([entry(), entry(role_name="BaseIAMRole", **options)])
+    assert failure.value.field.startswith(field) and failure.value.extra == {"role_name": "BaseIAMRole"}
+
+
+def test_a_wildcard_and_exclusive_without_principals_are_accepted_for_an_absent_entry():
+    assert role.validate_role(entry(state="absent", principals={"aws": ["*"]})) == ({"AWS": ["*"]}, {})
+    assert role.validate_role(entry(state="absent", principals={}, exclusive=True)) == ({}, {})
+
+
+def test_an_account_id_is_its_root_arn_in_the_role_partition():
+    principals, condition = role.validate_role(entry(principals={"aws": ["100000000001"]}, external_id="spinnaker-7f3a"), "aws-cn")
+    assert principals == {"AWS": ["arn:aws-cn:iam::100000000001:root"]}
+    assert condition == {"StringEquals": {"sts:ExternalId": "spinnaker-7f3a"}}
+
+
+def test_the_tags_record_the_owned_statement_only_with_state_present():
+    assert role.role_tags(entry(tags={"team": "platform"})) == {
+        "managed-by": "spinnaker.aws", "team": "platform", "spinnaker.aws:owned-statements": "SpinnakerManaging"}
+    assert role.role_tags(entry(state="absent")) == {"managed-by": "spinnaker.aws"}
+    assert role.role_tags(entry(sid=None)) == {"managed-by": "spinnaker.aws"}
+
+
+def test_a_missing_role_is_refused_without_create_role_and_names_the_account():
+    with pytest.raises(role.RoleFailure) as failure:
+        role.refuse_role(entry(), None, lambda: "account 200000000002")
+    assert failure.value.field == "role_name" and "spinnakerManaged" in failure.value.msg
+    assert "account 200000000002" in failure.value.msg
+    role.refuse_role(entry(create_role=True), None, None)  # account() is only asked on failure
+    role.refuse_role(entry(state="absent"), None, None)
+
+
+def test_a_service_linked_role_is_refused():
+    linked = dict(ROLE, Path="/aws-service-role/ecs.amazonaws.com/")
+    with pytest.raises(role.RoleFailure, match="service-linked"):
+        role.refuse_role(entry(state="absent"), linked, None)
+
+
+def test_a_foreign_statement_fails_a_present_entry_naming_it():
+    with pytest.raises(role.RoleFailure) as failure:
+        role.check_statement_ownership(entry(), ROLE, trust(THEIRS), None, "aws")
+    assert failure.value.field == "sid" and failure.value.extra == {"statement_ownership": "foreign", "role_arn": ROLE["Arn"]}
+    assert "other-team-spinnaker" in failure.value.msg and "adopt_statement" in failure.value.msg
+
+
+def test_a_foreign_statement_is_reported_to_an_absent_entry_and_left():
+    params = entry(state="absent", delete_role=True)
+    assert role.check_statement_ownership(params, ROLE, trust(THEIRS), None, "aws") == "foreign"
+    result = role.foreign_statement_result(role.new_result(), params, ROLE, trust(THEIRS))
+    assert result["policy"] == trust(THEIRS) and not result["changed"] and not result["deleted"]
+    assert result["statement_ownership"] == "foreign" and "not written by the collection" in result["foreign"][0]
+    assert result["removed_principals"] == [] and result["size"] > 0 and result["size_limit"] == 2048
+
+
+def test_ownership_verdicts_other_than_foreign_are_returned():
+    assert role.check_statement_ownership(entry(), ROLE, trust(OURS), {"SpinnakerManaging"}, "aws") == "owned"
+    assert role.check_statement_ownership(entry(), ROLE, trust(OURS), None, "aws") == "earlier"
+    assert role.check_statement_ownership(entry(adopt_statement=True), ROLE, trust(THEIRS), set(), "aws") == "adopted"
+    assert role.check_statement_ownership(entry(), ROLE, trust(EC2), set(), "aws") == "new"
+
+
+def test_the_result_of_an_absent_role_that_does_not_exist_is_empty():
+    result = role.untouched_trust_result(role.new_result(), None)
+    assert result["policy"] is None and result["size"] == 0 and not result["changed"] and result["foreign"] == []
+    assert role.role_diff("spinnakerManaged", None, result) == dict(
+        before=None, after=None, before_header="spinnakerManaged", after_header="spinnakerManaged")
+
+
+def test_the_planned_trust_keeps_other_statements_and_reports_other_principals():
+    result = role.plan_trust(entry(), "spinnakerManaged", trust(EC2), "aws")
+    assert result["changed"] and EC2 in result["policy"]["Statement"] and result["other_principals"] == []
+    exclusive_view = role.plan_trust(entry(principals={"aws": ["arn:aws:iam::100000000001:role/new"]}),
+                                     "spinnakerManaged", trust(OURS), "aws")
+    assert exclusive_view["other_principals"] == [{"kind": "AWS", "principal": MANAGING_USER}]
+
+
+def test_a_plan_that_empties_the_trust_is_refused_unless_the_role_goes():
+    with pytest.raises(PolicyError) as failure:
+        role.plan_trust(entry(state="absent"), "spinnakerManaged", trust(OURS), "aws")
+    assert failure.value.field == "principals" and "no statement" in failure.value.message
+    emptied = role.plan_trust(entry(state="absent"), "spinnakerManaged", trust(OURS), "aws", allow_empty=True)
+    assert emptied["policy"]["Statement"] == [] and emptied["changed"]
+
+
+@pytest.mark.parametrize("recorded, statements, wanted", [
+    (None, [OURS], {"SpinnakerManaging"}),       # a role without the record gets one once our statement is there
+    (None, [EC2], None),                          # ... and none while it is not
+    ({"SpinnakerManaging"}, [OURS], None),        # already recorded
+    ({"Other"}, [OURS], {"Other", "SpinnakerManaging"}),
+    ({"Other", "SpinnakerManaging"}, [EC2], {"Other"}),  # the statement is gone: so is its record
+    (set(), [EC2], None),
+])
+def test_the_record_of_owned_sids_follows_the_trust_just_written(recorded, statements, wanted):
+    assert role.recorded_sids_after("SpinnakerManaging", recorded, trust(*statements)) == wanted
+
+
+def test_owned_policy_arns_match_by_arn_or_name():
+    attached = [{"PolicyName": "PowerUserAccess", "PolicyArn": "arn:aws:iam::aws:policy/PowerUserAccess"},
+                {"PolicyName": "Mine", "PolicyArn": "arn:aws:iam::200000000002:policy/Mine"},
+                {"PolicyName": "Theirs", "PolicyArn": "arn:aws:iam::200000000002:policy/Theirs"}]
+    assert role.owned_policy_arns(attached, ["PowerUserAccess", "arn:aws:iam::200000000002:policy/Mine"]) == [
+        "arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::200000000002:policy/Mine"]
+
+
+def test_a_deleted_role_diff_ends_in_nothing():
+    result = dict(role.new_result(), deleted=True, policy=trust())
+    assert role.role_diff("BaseIAMRole", trust(EC2), result)["after"] is None
+    assert role.role_diff("BaseIAMRole", trust(EC2), dict(result, deleted=False))["after"] == trust()
