@@ -145,7 +145,7 @@ options:
     default: false
 notes:
   - Supports check mode (no hal write; RV(commands) lists what would run) and diff mode (the account as YAML).
-  - Halyard's validation never calls AWS; to prove the role can be assumed use M(spinnaker.aws.iam_trust_policy)
+  - Halyard's validation never calls AWS; to prove the role can be assumed use M(spinnaker.aws.sts_trust_check)
     with the verify play.
 extends_documentation_fragment:
   - spinnaker.aws.halyard

@@ -226,7 +226,7 @@ def delete_inline_policy(client, entity, entity_name, policy_name):
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Creating a missing role, attaching managed policies, the instance profile (iam_trust_policy's extras)
+# Creating a missing role, attaching managed policies, the instance profile (iam_roles' extras)
 # ----------------------------------------------------------------------------------------------------------------
 
 

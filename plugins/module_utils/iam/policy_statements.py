@@ -5,7 +5,7 @@
 
 """Owned statements of an IAM policy: their validation and merge (pure), and the merge into an inline policy.
 
-Shared by ``iam_policy_statement`` and by ``iam_trust_policy``'s ``inline_policies`` (an inline policy merged in
+Shared by ``iam_policy_statement`` and by ``iam_roles``' ``inline_policies`` (an inline policy merged in
 the same module run as the role it belongs to).
 """
 
