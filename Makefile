@@ -36,6 +36,7 @@ lint: collection
 # validated against the installed collections (`all`): copying the dependencies, antsibull-docs' default, loses
 # amazon.aws's doc fragments of the ansible package.
 docs-lint: collection
+	$(BIN)/python tests/ci/role_docs.py --check
 	$(BIN)/antsibull-changelog lint
 	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(COLLECTIONS) \
 	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
