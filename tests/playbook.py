@@ -44,12 +44,10 @@ def playbook_env(endpoint, hal_home):
 def playbook_command(playbook, inventory, endpoint, hal_home, extra_vars=None, args=()):
     """The ``ansible-playbook`` argv of a run (see ``run_playbook``)."""
     halconfig = os.path.join(str(hal_home), ".hal", "config")
-    command = [
-        os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-        "-i", inventory,
-        "-e", "aws_endpoint_url=%s" % endpoint,
-        "-e", "spinnaker_halyard_halconfig_path=%s" % halconfig,
-    ]
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory]
+    if endpoint:  # None: the inventory sets aws_endpoint_url per host
+        command += ["-e", "aws_endpoint_url=%s" % endpoint]
+    command += ["-e", "spinnaker_halyard_halconfig_path=%s" % halconfig]
     for key, value in (extra_vars or {}).items():
         command += ["-e", "%s=%s" % (key, value)]
     return command + list(args) + [os.path.join(ROOT, playbook)]

@@ -8,7 +8,7 @@ name: halyard_accounts
 version_added: 0.1.0
 short_description: The accounts option of spinnaker.aws.halyard_aws_account, from the account model
 description:
-  - Turns the output of P(spinnaker.aws.spinnaker_accounts#filter) into the O(spinnaker.aws.halyard_aws_account#module:accounts)
+  - Turns the accounts of P(spinnaker.aws.run_outcome#filter) into the O(spinnaker.aws.halyard_aws_account#module:accounts)
     option. A present account whose IAM converged is ensured with every field (an empty C(external_id) removes a
     stored one); an absent account is deleted; a present account whose IAM failed in this run is left out, so
     Spinnaker keeps what it had.
@@ -25,8 +25,8 @@ options:
       - Halyard's C(assumeRole), such as C(role/spinnakerManaged).
       - Outside the C(aws) partition each account gets the full role ARN instead (C(arn:aws-us-gov:iam::ID:role/spinnakerManaged)),
         since clouddriver completes a relative value in the C(aws) partition only.
+      - Default each account's C(assume_role), as the run plan built it.
     type: str
-    required: true
   adopt:
     description:
       - Names of accounts to take over although Spinnaker holds them for another AWS account id (see
@@ -39,7 +39,7 @@ options:
 EXAMPLES = r"""
 - name: Register the accounts
   spinnaker.aws.halyard_aws_account:
-    accounts: "{{ hostvars | spinnaker.aws.spinnaker_accounts(groups) | spinnaker.aws.halyard_accounts('role/spinnakerManaged') }}"
+    accounts: "{{ spinnaker_run.accounts | spinnaker.aws.halyard_accounts }}"
 """
 
 RETURN = r"""

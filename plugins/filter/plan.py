@@ -8,14 +8,14 @@ name: plan
 version_added: 0.1.0
 short_description: The run plan of a spinnaker.aws run, from the inventory
 description:
-  - Computes every decision of a run once, in Python (C(plugins/module_utils/plan.py)), from the variables of the
-    hosts of C(spinnaker_managing), C(spinnaker_managed) and the registration group: per account its state, every
+  - "Computes every decision of a run once, in Python (C(plugins/module_utils/plan.py)), from the variables of the
+    hosts of C(spinnaker_managing), C(spinnaker_managed) and the registration group. Per account: its state, every
     name and ARN (spinnakerManaged, BaseIAMRole, its instance profile, the managing principal), the trust Sids, the
-    external id, the regions, the session to reach it, clouddriver's C(assumeRole); the managing side (identity,
-    principal, policy, the C(sts:AssumeRole) scope, the run lock); where the accounts are registered; the run's
-    switches; and C(refusals), every inventory error with the host, the variable and the fix.
+    external id, the regions, the session to reach it, clouddriver's C(assumeRole). The managing side: identity,
+    principal, policy, the C(sts:AssumeRole) scope, the run lock. Where the accounts are registered, the run's
+    switches, and C(refusals): every inventory error with the host, the variable and the fix."
   - The plays compute it once (the first play of C(spinnaker.aws.site)) and read
-    C(spinnaker_plan.accounts[inventory_hostname]); see docs/architecture.md for the shape.
+    C(spinnaker_plan.accounts[inventory_hostname]); docs/architecture.md shows the shape.
 author:
   - spinnaker.aws contributors (@spinnaker-aws)
 options:

@@ -8,7 +8,7 @@ name: registration_entries
 version_added: 0.1.0
 short_description: The accounts option of the clouddriver writers, from the account model
 description:
-  - Turns the output of P(spinnaker.aws.spinnaker_accounts#filter) into the C(accounts) option of
+  - Turns the accounts of P(spinnaker.aws.run_outcome#filter) into the C(accounts) option of
     M(spinnaker.aws.clouddriver_aws_config) and M(spinnaker.aws.gate_aws_accounts). A present account whose IAM
     converged gets every field; an absent account is removed; a present account whose IAM failed in this run is left
     out, so Spinnaker keeps what it had.
@@ -23,9 +23,8 @@ options:
     elements: dict
     required: true
   role_name:
-    description: The role clouddriver assumes in every account.
+    description: The role clouddriver assumes in every account; default each account's C(assume_role), as the run plan built it.
     type: str
-    default: spinnakerManaged
   path:
     description: The IAM path of that role.
     type: str
@@ -36,7 +35,7 @@ EXAMPLES = r"""
 - name: Register the accounts through gate
   spinnaker.aws.gate_aws_accounts:
     url: https://gate.example.com/api/v1
-    accounts: "{{ hostvars | spinnaker.aws.spinnaker_accounts(groups) | spinnaker.aws.registration_entries('spinnakerManaged') }}"
+    accounts: "{{ spinnaker_run.accounts | spinnaker.aws.registration_entries }}"
 """
 
 RETURN = r"""

@@ -8,7 +8,7 @@ name: trust_policy_findings
 version_added: 0.1.0
 short_description: Lint the trust policies of managed roles
 description:
-  - Static findings on each managed role's trust policy, with the canonical policy model of M(spinnaker.aws.iam_trust_policy).
+  - Static findings on each managed role's trust policy, with the canonical policy model of M(spinnaker.aws.iam_roles).
   - "Codes: C(wildcard-principal), C(orphaned-principal) (AIDA/AROA ids of deleted principals), C(principal-missing)
     (the managing principal is not trusted), C(external-id-missing) (trusted without the configured external id),
     C(unexpected-principal) (the owned statement trusts others too)."

@@ -407,6 +407,15 @@ def _policy_account_ids(document):
     return ids
 
 
+# The result each registration role registers for its writer's task.
+REGISTRATION_RESULTS = ("spinnaker_halyard_result", "spinnaker_clouddriver_result", "spinnaker_gate_result")
+
+
+def _registration_result(variables):
+    """The registration role's result on its host (``REGISTRATION_RESULTS``), or ``None``."""
+    return next((variables.get(n) for n in REGISTRATION_RESULTS if variables.get(n) is not None), None)
+
+
 def _read_trust_policy(result):
     """The trust policy of an ``amazon.aws.iam_role_info`` result, or ``None``."""
     roles = result.get("iam_roles") if isinstance(result, dict) else None
@@ -416,8 +425,9 @@ def _read_trust_policy(result):
 def read_results(plan, hostvars):
     """The ``results`` argument of ``run_outcome``, read from ``hostvars`` (a mapping of host to variables): each
     account host's and the registration host's facts, once. Facts read: ``spinnaker_plan`` (the host is in the
-    run), ``spinnaker_iam`` (the IAM task's result), ``spinnaker_trust_read`` (``iam_role_info``'s, with IAM off),
-    ``spinnaker_registration_result`` and ``spinnaker_halyard_provider`` (the registration's), and the managing
+    run), ``managed_account_result`` (the IAM task's result), ``spinnaker_trust_read`` (``iam_role_info``'s, with
+    IAM off), ``spinnaker_halyard_result``, ``spinnaker_clouddriver_result`` or ``spinnaker_gate_result`` and
+    ``spinnaker_halyard_provider`` (the registration's, ``REGISTRATION_RESULTS``), and the managing
     host's ``managing_account_access_key``."""
     results = {}
     registration_host = plan["registration"]["host"]
@@ -427,9 +437,9 @@ def read_results(plan, hostvars):
         variables = hostvars[host]
         results[host] = {
             "in_run": variables.get("spinnaker_plan") is not None,
-            "iam": variables.get("spinnaker_iam"),
+            "iam": variables.get("managed_account_result"),
             "trust_policy": _read_trust_policy(variables.get("spinnaker_trust_read")),
-            "registration": variables.get("spinnaker_registration_result") if host == registration_host else None,
+            "registration": _registration_result(variables) if host == registration_host else None,
             "provider": variables.get("spinnaker_halyard_provider") if host == registration_host else None,
             "access_key": variables.get("managing_account_access_key") if host == plan["managing"]["host"] else None,
         }

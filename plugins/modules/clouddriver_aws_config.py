@@ -218,9 +218,10 @@ def apply_plan(current, plan):
     return list(accounts.values())
 
 
-def main():
-    argument_spec = registration_argument_spec()
-    argument_spec.update(
+def argument_spec():
+    """The module's options: the registration's (``module_utils.spinnaker.accounts``) and the file's."""
+    spec = registration_argument_spec()
+    spec.update(
         component_dir=dict(type="path"),
         local_file=dict(type="path"),
         config_dir=dict(type="str", default="spinnaker-aws"),
@@ -234,73 +235,84 @@ def main():
         bake_account=dict(type="str"),
         settings=dict(type="dict", default={}),
     )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_one_of=[("component_dir", "local_file")],
-        mutually_exclusive=[("component_dir", "local_file")],
-        required_by={"access_key_id": "secret_access_key"},
-    )
-    params = module.params
-    if not HAS_RUAMEL or not HAS_YAML:
-        module.fail_json(msg=missing_required_lib("ruamel.yaml" if not HAS_RUAMEL else "PyYAML"))
+    return spec
+
+
+def option_errors(params):
+    """What is wrong with the accounts and settings, as a list of messages (empty: nothing)."""
     errors = entry_errors(params["accounts"])
     if "aws" in params["settings"]:
         errors.append("settings: must not hold aws (the module owns that key)")
     if params["settings"] and params["local_file"]:
         errors.append("settings: only with component_dir")
-    if errors:
-        module.fail_json(msg="; ".join(errors), field="accounts")
-    reference = None
-    if params["secret_access_key"]:
-        spec = params["secret_access_key"]
-        try:
-            reference = secret_reference(spec["region"], spec["secret_name"], spec["key"])
-        except ValueError as e:
-            module.fail_json(msg="secret_access_key: %s" % e, field="secret_access_key")
-    settings = provider_settings(params["default_assume_role"], params["access_key_id"], reference)
+    return errors
 
+
+def secret_of(params):
+    """The secret engine reference of ``secret_access_key`` (``None`` without it); raises ``ValueError`` for a
+    bad one."""
+    spec = params["secret_access_key"]
+    return secret_reference(spec["region"], spec["secret_name"], spec["key"]) if spec else None
+
+
+def config_path(params):
+    """The file the accounts are read from: the component's ``files/clouddriver.yml``, or ``local_file``."""
+    if params["component_dir"]:
+        return os.path.join(params["component_dir"], "files", "clouddriver.yml")
+    return params["local_file"]
+
+
+def plan_component_dir(params, settings, path):
+    """The writes of the ``component_dir`` layout: the files ``component_files`` generates that differ, and the
+    stale ``orca.yml`` (removed, text ``None``). Returns ``(writes, plan, current accounts, accounts after)``;
+    raises ``ClouddriverConfigError`` for a file that cannot be read."""
     writes = []  # (path, before text or None, after text)
-    try:
-        if params["component_dir"]:
-            path = os.path.join(params["component_dir"], "files", "clouddriver.yml")
-            before = read_text(path)
-            current = accounts_by_name(plain(load_local(before)))
-            plan = registration_plan(params["accounts"], current, params["adopt"])
-            if params["prune_unlisted"]:
-                plan["delete"] = plan["delete"] + plan["unlisted"]
-            accounts = apply_plan(current, plan)
-            orca = {"default": {"bake": {"account": params["bake_account"]}}} if params["bake_account"] else None
-            files = component_files(aws_document(settings, accounts, params["settings"]), params["config_dir"], orca)
-            for relative, text in sorted(files.items()):
-                target = os.path.join(params["component_dir"], relative)
-                old = before if target == path else read_text(target)
-                if not same_content(old, text):
-                    writes.append((target, old, text))
-            stale = os.path.join(params["component_dir"], "files", "orca.yml")
-            if orca is None and os.path.exists(stale):  # the component's own file, no longer generated
-                writes.append((stale, read_text(stale), None))
-        else:
-            path = params["local_file"]
-            before = read_text(path)
-            current = accounts_by_name(plain(load_local(before)))
-            plan = registration_plan(params["accounts"], current, params["adopt"])
-            have = load_local(before).get("aws") or {}
-            remove = [k for k in CREDENTIAL_KEYS if not params["access_key_id"] and k in have
-                      and reference is not None and have.get("secretAccessKey") == reference]
-            after = merge_local(before, settings, plan, remove)
-            accounts = list(accounts_by_name(plain(load_local(after))).values())
-            if not same_content(before, after):
-                writes.append((path, before, after))
-    except ClouddriverConfigError as e:
-        module.fail_json(msg="%s: %s. Fix the file, or point the module at another one." % (path, e), path=path)
+    before = read_text(path)
+    current = accounts_by_name(plain(load_local(before)))
+    plan = registration_plan(params["accounts"], current, params["adopt"])
+    if params["prune_unlisted"]:
+        plan["delete"] = plan["delete"] + plan["unlisted"]
+    accounts = apply_plan(current, plan)
+    orca = {"default": {"bake": {"account": params["bake_account"]}}} if params["bake_account"] else None
+    files = component_files(aws_document(settings, accounts, params["settings"]), params["config_dir"], orca)
+    for relative, text in sorted(files.items()):
+        target = os.path.join(params["component_dir"], relative)
+        old = before if target == path else read_text(target)
+        if not same_content(old, text):
+            writes.append((target, old, text))
+    stale = os.path.join(params["component_dir"], "files", "orca.yml")
+    if orca is None and os.path.exists(stale):  # the component's own file, no longer generated
+        writes.append((stale, read_text(stale), None))
+    return writes, plan, current, accounts
 
-    if not module.check_mode:
-        for target, old, text in writes:
-            if text is None:
-                os.remove(target)
-            else:
-                write_text(module, target, text)
+
+def plan_local_file(params, settings, reference, path):
+    """The write of the ``local_file`` layout (``merge_local``; the static credentials go when the secret
+    reference replaces them). Returns ``(writes, plan, current accounts, accounts after)``; raises
+    ``ClouddriverConfigError`` for a file that cannot be read."""
+    before = read_text(path)
+    current = accounts_by_name(plain(load_local(before)))
+    plan = registration_plan(params["accounts"], current, params["adopt"])
+    have = load_local(before).get("aws") or {}
+    remove = [k for k in CREDENTIAL_KEYS if not params["access_key_id"] and k in have
+              and reference is not None and have.get("secretAccessKey") == reference]
+    after = merge_local(before, settings, plan, remove)
+    accounts = list(accounts_by_name(plain(load_local(after))).values())
+    writes = [(path, before, after)] if not same_content(before, after) else []
+    return writes, plan, current, accounts
+
+
+def apply_writes(module, writes):
+    """Write (or, for a text ``None``, remove) each planned file."""
+    for target, _old, text in writes:
+        if text is None:
+            os.remove(target)
+        else:
+            write_text(module, target, text)
+
+
+def run_result(writes, plan, current, accounts, diff):
+    """The module's result for the planned ``writes``; ``diff``: add one diff per file."""
     result = dict(
         changed=bool(writes),
         files=[w[0] for w in writes],
@@ -311,9 +323,41 @@ def main():
         refused=plan["refused"],
         unlisted=plan["unlisted"],
     )
-    if module._diff:
+    if diff:
         result["diff"] = [dict(before_header=w[0], after_header=w[0], before=w[1] or "", after=w[2] or "") for w in writes]
-    module.exit_json(**result)
+    return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        required_one_of=[("component_dir", "local_file")],
+        mutually_exclusive=[("component_dir", "local_file")],
+        required_by={"access_key_id": "secret_access_key"},
+    )
+    params = module.params
+    if not HAS_RUAMEL or not HAS_YAML:
+        module.fail_json(msg=missing_required_lib("ruamel.yaml" if not HAS_RUAMEL else "PyYAML"))
+    errors = option_errors(params)
+    if errors:
+        module.fail_json(msg="; ".join(errors), field="accounts")
+    try:
+        reference = secret_of(params)
+    except ValueError as e:
+        module.fail_json(msg="secret_access_key: %s" % e, field="secret_access_key")
+    settings = provider_settings(params["default_assume_role"], params["access_key_id"], reference)
+    path = config_path(params)
+    try:
+        if params["component_dir"]:
+            writes, plan, current, accounts = plan_component_dir(params, settings, path)
+        else:
+            writes, plan, current, accounts = plan_local_file(params, settings, reference, path)
+    except ClouddriverConfigError as e:
+        module.fail_json(msg="%s: %s. Fix the file, or point the module at another one." % (path, e), path=path)
+    if not module.check_mode:
+        apply_writes(module, writes)
+    module.exit_json(**run_result(writes, plan, current, accounts, module._diff))
 
 
 if __name__ == "__main__":

@@ -166,9 +166,10 @@ def wait_until_loaded(client, written, deleted, timeout, interval, clock=time.mo
         sleep(interval)
 
 
-def main():
-    argument_spec = registration_argument_spec()
-    argument_spec.update(
+def argument_spec():
+    """The module's options: the registration's (``module_utils.spinnaker.accounts``) and Gate's."""
+    spec = registration_argument_spec()
+    spec.update(
         url=dict(type="str", required=True),
         username=dict(type="str"),
         password=dict(type="str", no_log=True),
@@ -181,7 +182,47 @@ def main():
         wait_timeout=dict(type="int", default=300),
         poll_interval=dict(type="float", default=5),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+    return spec
+
+
+def plan_registration(params, stored, result):
+    """The registration plan of ``accounts`` against the ``stored`` definitions; fills ``result`` (what is added,
+    updated, removed, refused, unlisted). Returns ``(plan, names to delete)``."""
+    plan = registration_plan(params["accounts"], stored, params["adopt"])
+    deletes = plan["delete"] + (plan["unlisted"] if params["prune_unlisted"] else [])
+    result.update(
+        changed=bool(plan["upsert"] or deletes),
+        added=[d["name"] for d in plan["upsert"] if d["name"] not in stored],
+        updated=[d["name"] for d in plan["upsert"] if d["name"] in stored],
+        removed=deletes, refused=plan["refused"], unlisted=plan["unlisted"],
+    )
+    return plan, deletes
+
+
+def apply_registration(client, params, plan, deletes):
+    """Write the plan through Gate and, with ``wait``, wait until clouddriver loaded it. Returns the names that
+    never loaded (or never went); raises ``GateError``."""
+    for definition in plan["upsert"]:
+        client.upsert(definition)
+    for name in deletes:
+        client.delete(name)
+    if params["wait"] and (plan["upsert"] or deletes):
+        return wait_until_loaded(client, plan["upsert"], deletes, params["wait_timeout"], params["poll_interval"])
+    return []
+
+
+def accounts_after(params, stored, plan, removed):
+    """The definitions of the managed accounts after the run, in the order of ``accounts``."""
+    after = dict((name, d) for name, d in stored.items())
+    for definition in plan["upsert"]:
+        after[definition["name"]] = dict(definition, type="aws")
+    for name in removed:
+        after.pop(name, None)
+    return [after[entry["name"]] for entry in params["accounts"] if entry["name"] in after]
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            mutually_exclusive=[("username", "api_token")], required_together=[("username", "password")])
     params = module.params
     if not HAS_YAML:
@@ -194,41 +235,22 @@ def main():
     result = dict(changed=False, added=[], updated=[], removed=[], refused=[], unlisted=[], accounts=[])
     try:
         stored = client.stored_accounts(params["page_size"])
-        plan = registration_plan(params["accounts"], stored, params["adopt"])
-        deletes = plan["delete"] + (plan["unlisted"] if params["prune_unlisted"] else [])
-        result.update(
-            changed=bool(plan["upsert"] or deletes),
-            added=[d["name"] for d in plan["upsert"] if d["name"] not in stored],
-            updated=[d["name"] for d in plan["upsert"] if d["name"] in stored],
-            removed=deletes, refused=plan["refused"], unlisted=plan["unlisted"],
-        )
-        if not module.check_mode:
-            for definition in plan["upsert"]:
-                client.upsert(definition)
-            for name in deletes:
-                client.delete(name)
-            if params["wait"] and (plan["upsert"] or deletes):
-                missing = wait_until_loaded(client, plan["upsert"], deletes, params["wait_timeout"], params["poll_interval"])
-                if missing:
-                    module.fail_json(
-                        msg="clouddriver did not load (or drop) %s within %d s of the write: a stored definition it "
-                            "cannot parse never loads; its log names the account and the reason. Also check that "
-                            "credentials.poller.types.aws.reloadFrequencyMs is shorter than wait_timeout."
-                            % (", ".join(missing), params["wait_timeout"]),
-                        not_loaded=missing, calls=["%s %s" % c for c in client.calls], **result)
+        plan, deletes = plan_registration(params, stored, result)
+        missing = [] if module.check_mode else apply_registration(client, params, plan, deletes)
     except GateError as e:
         module.fail_json(msg=e.message, status=e.status, calls=["%s %s" % c for c in client.calls], **result)
+    if missing:
+        module.fail_json(
+            msg="clouddriver did not load (or drop) %s within %d s of the write: a stored definition it "
+                "cannot parse never loads; its log names the account and the reason. Also check that "
+                "credentials.poller.types.aws.reloadFrequencyMs is shorter than wait_timeout."
+                % (", ".join(missing), params["wait_timeout"]),
+            not_loaded=missing, calls=["%s %s" % c for c in client.calls], **result)
 
-    after = dict((name, d) for name, d in stored.items())
-    for definition in plan["upsert"]:
-        after[definition["name"]] = dict(definition, type="aws")
-    for name in result["removed"]:
-        after.pop(name, None)
-    managed = [entry["name"] for entry in params["accounts"]]
-    result["accounts"] = [after[name] for name in managed if name in after]
+    result["accounts"] = accounts_after(params, stored, plan, result["removed"])
     result["calls"] = ["%s %s" % c for c in client.calls]
     if module._diff:
-        before = [stored[name] for name in managed if name in stored]
+        before = [stored[entry["name"]] for entry in params["accounts"] if entry["name"] in stored]
         result["diff"] = dict(before=yaml.safe_dump(before, sort_keys=False),
                               after=yaml.safe_dump(result["accounts"], sort_keys=False))
     module.exit_json(**result)

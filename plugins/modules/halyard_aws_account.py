@@ -319,10 +319,10 @@ ACCOUNT_OPTIONS = (
 )
 
 
-def main():
-    argument_spec = halyard_argument_spec()
-    argument_spec.update(
-        name=dict(type="str"),
+def argument_spec():
+    """The module's options: Halyard's (``module_utils.spinnaker.halyard``), one account's, and ``accounts``
+    (the same options per entry)."""
+    account = dict(
         account_id=dict(type="str"),
         assume_role=dict(type="str"),
         regions=dict(type="list", elements="str"),
@@ -336,26 +336,63 @@ def main():
         lambda_enabled=dict(type="bool"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         adopt=dict(type="bool", default=False),
-        accounts=dict(type="list", elements="dict", options=dict(
-            name=dict(type="str", required=True),
-            account_id=dict(type="str"),
-            assume_role=dict(type="str"),
-            regions=dict(type="list", elements="str"),
-            external_id=dict(type="str", no_log=False),
-            environment=dict(type="str"),
-            default_key_pair=dict(type="str", no_log=False),
-            edda=dict(type="str"),
-            discovery=dict(type="str"),
-            read_permissions=dict(type="list", elements="str"),
-            write_permissions=dict(type="list", elements="str"),
-            lambda_enabled=dict(type="bool"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            adopt=dict(type="bool", default=False),
-        )),
-        prune_unlisted=dict(type="bool", default=False),
     )
+    entry = dict(account, name=dict(type="str", required=True), external_id=dict(type="str", no_log=False))
+    spec = halyard_argument_spec()
+    spec.update(account, name=dict(type="str"), prune_unlisted=dict(type="bool", default=False),
+                accounts=dict(type="list", elements="dict", options=entry))
+    return spec
+
+
+def validated_specs(params):
+    """Every account of the run (``account_specs``), each validated before the first hal call; raises
+    ``HalyardError`` (naming the entry of ``accounts``)."""
+    specs = account_specs(params)
+    for spec in specs:
+        try:
+            validate_account_params(spec)
+        except HalyardError as e:
+            if params["accounts"] is not None:
+                e.message = "accounts[%s]: %s" % (spec["name"], e.message)
+            raise
+    return specs
+
+
+def converge_accounts(runner, halconfig, specs):
+    """Converge each account of ``specs`` (``ensure_account``), leaving alone those of the same name for another
+    AWS account (``foreign_account``). Returns ``(results, refused)``; raises ``HalyardError``."""
+    results, refused = [], []
+    for spec in specs:
+        calls = len(runner.commands)
+        refusal = foreign_account(get_aws_account(halconfig, spec["name"], runner.deployment), spec["name"],
+                                  spec["account_id"], spec.get("adopt"))
+        if refusal:
+            refused.append(refusal)
+            continue
+        before, after, changed_fields = ensure_account(runner, halconfig, spec)
+        results.append(dict(name=spec["name"], before=before, account=after, changed_fields=changed_fields,
+                            changed=len(runner.commands) > calls))
+    return results, refused
+
+
+def account_results(results, unlisted, many, diff):
+    """The result keys about the accounts: per account with ``accounts`` (``many``), else the one account's;
+    ``diff``: the accounts before and after, as YAML."""
+    if many:
+        output = dict(unlisted=unlisted, results=[dict((k, v) for k, v in r.items() if k != "before") for r in results])
+    else:
+        output = dict(account=results[0]["account"], changed_fields=results[0]["changed_fields"])
+    if diff:
+        def state(key):
+            return [r[key] for r in results if r[key] is not None] if many else results[0][key]
+
+        output["diff"] = dict(before=dump_yaml(state("before")), after=dump_yaml(state("account")))
+    return output
+
+
+def main():
     module = AnsibleModule(
-        argument_spec=argument_spec,
+        argument_spec=argument_spec(),
         supports_check_mode=True,
         required_one_of=[("name", "accounts")],
         mutually_exclusive=[("name", "accounts")],
@@ -363,49 +400,22 @@ def main():
     if not HAS_YAML:
         module.fail_json(msg=missing_required_lib("PyYAML"))
     runner = HalRunner(module)
-    results = []
+    many = module.params["accounts"] is not None
     try:
-        specs = account_specs(module.params)
-        for spec in specs:  # every account is validated before the first hal call
-            try:
-                validate_account_params(spec)
-            except HalyardError as e:
-                if module.params["accounts"] is not None:
-                    e.message = "accounts[%s]: %s" % (spec["name"], e.message)
-                raise
+        specs = validated_specs(module.params)
         runner.check_hal_available()
         halconfig = runner.read_halconfig()
-        unlisted = unlisted_accounts(halconfig, specs, runner.deployment) if module.params["accounts"] is not None else []
+        unlisted = unlisted_accounts(halconfig, specs, runner.deployment) if many else []
         if module.params["prune_unlisted"]:
             specs = specs + [dict(dict((k, None) for k in ACCOUNT_OPTIONS), name=name, state="absent") for name in unlisted]
-        refused = []
-        for spec in specs:
-            calls = len(runner.commands)
-            refusal = foreign_account(get_aws_account(halconfig, spec["name"], runner.deployment), spec["name"],
-                                      spec["account_id"], spec.get("adopt"))
-            if refusal:
-                refused.append(refusal)
-                continue
-            before, after, changed_fields = ensure_account(runner, halconfig, spec)
-            results.append(dict(name=spec["name"], before=before, account=after, changed_fields=changed_fields,
-                                changed=len(runner.commands) > calls))
+        results, refused = converge_accounts(runner, halconfig, specs)
     except HalyardError as e:
         module.fail_json(msg=e.message, field=e.field, rc=e.rc, commands=runner.masked_commands())
 
-    many = module.params["accounts"] is not None
     result = dict(changed=bool(runner.commands), commands=runner.masked_commands(), refused=refused)
     if refused and not many:
         module.fail_json(msg=refused[0]["msg"], field="name", **result)
-    if many:
-        result["unlisted"] = unlisted
-        result["results"] = [dict((k, v) for k, v in r.items() if k != "before") for r in results]
-    else:
-        result.update(account=results[0]["account"], changed_fields=results[0]["changed_fields"])
-    if module._diff:
-        def state(key):
-            return [r[key] for r in results if r[key] is not None] if many else results[0][key]
-
-        result["diff"] = dict(before=dump_yaml(state("before")), after=dump_yaml(state("account")))
+    result.update(account_results(results, unlisted, many, module._diff))
     module.exit_json(**result)
 
 

@@ -286,7 +286,24 @@ def managed_policy_arn(module, name_or_arn, path):
     return "arn:%s:iam::%s:policy%s%s" % (partition, account_id, path, name_or_arn)
 
 
+def plan_managed_policy(document, arn, specs, state, exclusive):
+    """Merge ``specs`` into the managed policy ``document`` (``merge_all``) and check its size. Returns
+    ``((policy, report, size), changed)``; raises ``PolicyError`` when the result has no statement (IAM rejects
+    that) or is over the quota."""
+    policy, changed, report = merge_all(document, specs, state, exclusive)
+    if not policy["Statement"]:
+        raise PolicyError(
+            "The change would leave the managed policy %s with no statement; delete it with "
+            "amazon.aws.iam_managed_policy instead." % arn,
+            "state",
+        )
+    size = check_size(policy, MANAGED_POLICY_QUOTA, "managed policy %s" % arn, count_resources(policy), "resources")
+    return (policy, report, size), changed
+
+
 def run_managed(module, client, specs):
+    """Merge ``specs`` into the managed policy of ``managed_policy`` (created when missing). Returns
+    ``(output, document before, report)``; raises ``PolicyError`` and ``AnsibleIAMError``."""
     params = module.params
     arn = managed_policy_arn(module, params["managed_policy"], params["path"])
     existing = get_managed_policy(client, arn)
@@ -295,66 +312,71 @@ def run_managed(module, client, specs):
         return dict(changed=False, policy=None, policy_arn=arn, size=0, size_limit=MANAGED_POLICY_QUOTA), before, {}
 
     def plan(document):
-        policy, changed, report = merge_all(document, specs, params["state"], params["exclusive"])
-        if not policy["Statement"]:
-            raise PolicyError(
-                "The change would leave the managed policy %s with no statement; delete it with "
-                "amazon.aws.iam_managed_policy instead." % arn,
-                "state",
-            )
-        size = check_size(policy, MANAGED_POLICY_QUOTA, "managed policy %s" % arn, count_resources(policy), "resources")
-        return (policy, report, size), changed
+        return plan_managed_policy(document, arn, specs, params["state"], params["exclusive"])
 
-    (policy, report, size), changed = plan(before)
+    planned, changed = plan(before)
     changed = changed or existing is None
-    output = dict(policy=policy, policy_arn=arn, size=size, size_limit=MANAGED_POLICY_QUOTA)
+    output = dict(policy=planned[0], policy_arn=arn, size=planned[2], size_limit=MANAGED_POLICY_QUOTA)
     if existing is not None:
         output["version_id"] = existing["DefaultVersionId"]
-    if changed and not module.check_mode:
-        if existing is None:
-            name = arn.split("/")[-1]
-            created = create_managed_policy(client, name, params["path"], params["description"], json.dumps(policy),
-                                            tags=ownership_tags(params["tags"]))
-            output["version_id"] = created.get("DefaultVersionId", "v1")
-        else:
-            deleted = []
-
-            def read():
-                latest = get_managed_policy(client, arn)
-                return latest["DefaultVersionId"], get_managed_policy_document(client, latest)
-
-            def write(planned):
-                versions = put_managed_policy_version(client, arn, json.dumps(planned[0]))
-                if versions["deleted_version"]:
-                    deleted.append(versions["deleted_version"])
-                output["version_id"] = versions["version_id"]
-                return versions["version_id"]
-
-            def is_later(observed, written, previous):
-                return version_number(observed) > version_number(written)
-
-            try:
-                (policy, report, size), wrote = guarded_merge(existing["DefaultVersionId"], (policy, report, size), changed,
-                                                              read, plan, write, is_later)
-            except ConcurrentWriteError as e:
-                raise PolicyError("%s is being changed by another writer at the same time (%s); re-run when it is done."
-                                  % (arn, e), "managed_policy")
-            changed = wrote
-            output.update(policy=policy, size=size)
-            if deleted:
-                output["deleted_version"] = deleted[-1]
-                output["deleted_version_id"] = deleted[-1]["version_id"]
-                module.warn("%s had IAM's maximum of five versions: the oldest version that was not the default, %s of %s, "
-                            "was deleted to make room." % (arn, deleted[-1]["version_id"], deleted[-1]["create_date"]))
+    if changed and not module.check_mode and existing is None:
+        created = create_managed_policy(client, arn.split("/")[-1], params["path"], params["description"],
+                                        json.dumps(planned[0]), tags=ownership_tags(params["tags"]))
+        output["version_id"] = created.get("DefaultVersionId", "v1")
+    elif changed and not module.check_mode:
+        planned, changed = write_managed_policy(module, client, arn, existing, planned, plan, output)
     output["adopted"] = False
     if existing is not None and params["adopt"] and not is_owned(existing.get("Tags", [])):
-        sids = set(spec["sid"] for spec in specs)
-        if all(statement.get("Sid") in sids for statement in policy["Statement"]):
-            output["adopted"] = changed = True
-            if not module.check_mode:
-                tag_policy(client, arn, ownership_tags(params["tags"]))
+        output["adopted"] = adopt_managed_policy(module, client, arn, specs, output["policy"])
+        changed = changed or output["adopted"]
     output["changed"] = changed
-    return output, before, report
+    return output, before, planned[1]
+
+
+def write_managed_policy(module, client, arn, existing, planned, plan, output):
+    """Write ``planned`` (``(policy, report, size)``) as a new default version of the existing policy, so that a
+    concurrent writer's version is not lost silently (``guarded_merge``, the default version id as marker).
+    Updates ``output`` (policy, size, version_id, and the version IAM's five-version limit made us delete, with a
+    warning). Returns ``(planned, wrote)``; raises ``PolicyError`` when the policy keeps changing."""
+    deleted = []
+
+    def read():
+        latest = get_managed_policy(client, arn)
+        return latest["DefaultVersionId"], get_managed_policy_document(client, latest)
+
+    def write(merged):
+        versions = put_managed_policy_version(client, arn, json.dumps(merged[0]))
+        if versions["deleted_version"]:
+            deleted.append(versions["deleted_version"])
+        output["version_id"] = versions["version_id"]
+        return versions["version_id"]
+
+    def is_later(observed, written, previous):
+        return version_number(observed) > version_number(written)
+
+    try:
+        planned, wrote = guarded_merge(existing["DefaultVersionId"], planned, True, read, plan, write, is_later)
+    except ConcurrentWriteError as e:
+        raise PolicyError("%s is being changed by another writer at the same time (%s); re-run when it is done."
+                          % (arn, e), "managed_policy")
+    output.update(policy=planned[0], size=planned[2])
+    if deleted:
+        output["deleted_version"] = deleted[-1]
+        output["deleted_version_id"] = deleted[-1]["version_id"]
+        module.warn("%s had IAM's maximum of five versions: the oldest version that was not the default, %s of %s, "
+                    "was deleted to make room." % (arn, deleted[-1]["version_id"], deleted[-1]["create_date"]))
+    return planned, wrote
+
+
+def adopt_managed_policy(module, client, arn, specs, policy):
+    """Tag an untagged policy as the collection's when every statement of ``policy`` is one of ``specs``.
+    Returns whether it was (or would be) adopted."""
+    sids = set(spec["sid"] for spec in specs)
+    if not all(statement.get("Sid") in sids for statement in policy["Statement"]):
+        return False
+    if not module.check_mode:
+        tag_policy(client, arn, ownership_tags(module.params["tags"]))
+    return True
 
 
 def run_inline(module, client, specs):

@@ -158,7 +158,19 @@ def delete_lock(client, arn):
         pass
 
 
+class LockError(Exception):
+    """The lock cannot be taken or released: ``msg``, and ``extra`` for the failed result."""
+
+    def __init__(self, msg, **extra):
+        super(LockError, self).__init__(msg)
+        self.msg = msg
+        self.extra = extra
+
+
 def acquire(module, client):
+    """Take the lock, waiting up to ``timeout`` for another run's to go (an expired one is taken over). Returns
+    the result: ``token`` when taken (or already ours), ``waited``, ``holder``, ``taken_over``. Raises
+    ``LockError`` for a foreign secret of that name or when the wait times out, botocore errors as they come."""
     params = module.params
     start = time.time()
     token = uuid.uuid4().hex
@@ -170,10 +182,10 @@ def acquire(module, client):
             arn, record, _text = found
             decision = lock_decision(record, now, params["token"])
             if decision == "ours":
-                module.exit_json(token=params["token"], **output)
+                return dict(token=params["token"], **output)
             if decision == "foreign":
-                module.fail_json(msg="A secret %s exists in this account and is not a spinnaker.aws run lock; it is left "
-                                 "as it is. Give the lock another name (option name)." % params["name"])
+                raise LockError("A secret %s exists in this account and is not a spinnaker.aws run lock; it is left "
+                                "as it is. Give the lock another name (option name)." % params["name"])
             if decision == "expired":
                 output["taken_over"] = describe_holder(record, now)
                 if not module.check_mode:
@@ -181,10 +193,10 @@ def acquire(module, client):
             else:
                 output.setdefault("holder", describe_holder(record, now))
                 if module.check_mode:
-                    module.exit_json(**output)
+                    return output
                 if now - start >= params["timeout"]:
-                    module.fail_json(
-                        msg="Another run holds the run lock %s: %s. Waited %d seconds. Wait for it to end, or, if it is "
+                    raise LockError(
+                        "Another run holds the run lock %s: %s. Waited %d seconds. Wait for it to end, or, if it is "
                         "no longer running, delete the secret %s in the managing account (it also expires by itself) "
                         "and re-run. In AWX, keep \"concurrent jobs\" off on the job templates."
                         % (params["name"], describe_holder(record, now), int(now - start), params["name"]),
@@ -193,25 +205,27 @@ def acquire(module, client):
                 output["waited"] = int(time.time() - start)
                 continue
         if module.check_mode:
-            module.exit_json(**output)
+            return output
         if create_lock(client, params["name"], lock_record(params["holder"], token, time.time(), params["ttl"]),
                        ownership_tags(params["tags"])):
             output.update(changed=True, token=token, waited=int(time.time() - start))
-            module.exit_json(**output)
+            return output
         # Another run created it between our read and our create: read it again (and wait for it).
 
 
 def release(module, client):
+    """Release the lock when it is this run's (its record holds ``token``); another's is never deleted. Returns
+    the result (``released``); raises ``LockError`` without a token."""
     params = module.params
     if not params["token"]:
-        module.fail_json(msg="token is required with state=absent: give the token the run got when it took the lock.")
+        raise LockError("token is required with state=absent: give the token the run got when it took the lock.")
     found = read_lock(client, params["name"])
     if found is None or found[1] is None or found[1].get("token") != params["token"]:
         # Not this run's lock (none, a successor's after ours expired, or a foreign secret): never deleted.
-        module.exit_json(changed=False, released=False)
+        return dict(changed=False, released=False)
     if not module.check_mode:
         delete_lock(client, found[0])
-    module.exit_json(changed=True, released=True)
+    return dict(changed=True, released=True)
 
 
 def main():
@@ -232,12 +246,15 @@ def main():
     client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "present":
-            acquire(module, client)
+            output = acquire(module, client)
         else:
-            release(module, client)
+            output = release(module, client)
+    except LockError as e:
+        module.fail_json(msg=e.msg, **e.extra)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="Failed to %s the run lock %s" % (
             "take" if module.params["state"] == "present" else "release", module.params["name"]))
+    module.exit_json(**output)
 
 
 if __name__ == "__main__":

@@ -502,95 +502,15 @@ def merge_trust_policy(
     before = canonicalize_policy(policy)
     actions = list(actions or ["sts:AssumeRole"])
     condition = condition or {}
-    canonical_actions = sorted(set(actions))
-    canonical_condition_block = canonical_condition(condition)
     orphaned = find_orphaned_principals(policy)
-    added = []
-    removed = []
-
-    for statement in policy["Statement"]:
-        if statement.get("Principal") == "*":
-            statement["Principal"] = {"AWS": "*"}
-        if statement.get("NotPrincipal") == "*":
-            statement["NotPrincipal"] = {"AWS": "*"}
-
-    if sid is not None:
-        owned = [i for i, s in enumerate(policy["Statement"]) if s.get("Sid") == sid][:1]
-    else:
-        owned = [
-            i
-            for i, s in enumerate(policy["Statement"])
-            if _statement_matches(s, canonical_actions, canonical_condition_block)
-        ]
-    # Without a Sid, a principal already trusted by ANY statement with the same actions and condition counts as
-    # present: IAM reorders statements, so "the first matching statement" is not stable across reads.
-    trusted_elsewhere = set()
-    if sid is None and state == "present":
-        for index in owned[1:]:
-            trusted_elsewhere.update(
-                (kind, principal_key(kind, v))
-                for kind, vs in _principal_dict(policy["Statement"][index]).items()
-                for v in vs
-            )
-        owned = owned[:1]
-
-    wanted = set((kind, principal_key(kind, v)) for kind, values in principals.items() for v in values)
-
+    _spell_out_bare_wildcards(policy)
+    owned, trusted_elsewhere = _owned_statements(policy, sid, state, actions, condition)
     if state == "present":
-        if not owned and principals:
-            statement = {"Effect": "Allow", "Principal": {}, "Action": actions}
-            if sid is not None:
-                statement = dict([("Sid", sid)] + list(statement.items()))
-            if condition:
-                statement["Condition"] = copy.deepcopy(condition)
-            policy["Statement"].append(statement)
-            owned = [len(policy["Statement"]) - 1]
-        for index in owned:
-            statement = policy["Statement"][index]
-            principal = _principal_dict(statement)
-            if exclusive:
-                present = set((kind, principal_key(kind, v)) for kind, vs in principal.items() for v in vs)
-                removed.extend(_remove_principal_values(principal, present - wanted))
-            have = set((kind, principal_key(kind, v)) for kind, vs in principal.items() for v in vs)
-            have |= trusted_elsewhere
-            for kind, values in principals.items():
-                for value in values:
-                    if (kind, principal_key(kind, value)) not in have:
-                        principal.setdefault(kind, []).append(value)
-                        have.add((kind, principal_key(kind, value)))
-                        added.append({"kind": kind, "principal": value})
-            _set_principal(statement, principal)
-            if sid is not None:
-                statement["Effect"] = "Allow"
-                statement.pop("NotPrincipal", None)
-                statement["Action"] = actions
-                if condition:
-                    statement["Condition"] = copy.deepcopy(condition)
-                else:
-                    statement.pop("Condition", None)
+        added, removed = _add_principals(policy, owned, principals, actions, condition, sid, exclusive, trusted_elsewhere)
     else:
-        for index in owned:
-            statement = policy["Statement"][index]
-            if sid is not None and not principals:
-                removed.extend(
-                    {"kind": kind, "principal": v} for kind, vs in _principal_dict(statement).items() for v in vs
-                )
-                statement["Principal"] = _EMPTIED
-                continue
-            principal = _principal_dict(statement)
-            removed.extend(_remove_principal_values(principal, wanted))
-            _set_principal(statement, principal)
-
+        added, removed = [], _remove_principals(policy, owned, principals, sid)
     if prune_orphaned_principals:
-        for statement in policy["Statement"]:
-            principal = statement.get("Principal")
-            if isinstance(principal, dict) and principal.get("AWS"):
-                principal = _principal_dict(statement)
-                orphan_keys = set(("AWS", v) for v in principal.get("AWS", []) if ORPHANED_ID_RE.match(v))
-                if orphan_keys:
-                    removed.extend(_remove_principal_values(principal, orphan_keys))
-                    _set_principal(statement, principal)
-
+        removed.extend(_prune_orphaned_principals(policy))
     policy["Statement"] = [s for s in policy["Statement"] if s.get("Principal") is not _EMPTIED]
     return {
         "policy": policy,
@@ -599,6 +519,117 @@ def merge_trust_policy(
         "removed_principals": removed,
         "orphaned_principals": orphaned,
     }
+
+
+def _principal_keys(principal):
+    """The ``(kind, canonical key)`` pairs of a principal dict of lists (``_principal_dict``)."""
+    return set((kind, principal_key(kind, v)) for kind, values in principal.items() for v in values)
+
+
+def _spell_out_bare_wildcards(policy):
+    """Write a bare ``"*"`` Principal or NotPrincipal as its IAM equivalent ``{"AWS": "*"}``, in place."""
+    for statement in policy["Statement"]:
+        if statement.get("Principal") == "*":
+            statement["Principal"] = {"AWS": "*"}
+        if statement.get("NotPrincipal") == "*":
+            statement["NotPrincipal"] = {"AWS": "*"}
+
+
+def _owned_statements(policy, sid, state, actions, condition):
+    """The indexes of the statements the caller owns, and the principal keys trusted elsewhere.
+
+    With ``sid``: the first statement of that Sid. Without: every Allow statement with the same actions and
+    condition for ``state="absent"``, the first of them for ``state="present"``; a principal already trusted by
+    ANY of the others counts as present (IAM reorders statements, so "the first matching statement" is not stable
+    across reads). Returns ``(indexes, set of (kind, key))``.
+    """
+    statements = policy["Statement"]
+    if sid is not None:
+        return [i for i, s in enumerate(statements) if s.get("Sid") == sid][:1], set()
+    canonical_actions = sorted(set(actions))
+    canonical_condition_block = canonical_condition(condition)
+    owned = [i for i, s in enumerate(statements) if _statement_matches(s, canonical_actions, canonical_condition_block)]
+    if state != "present":
+        return owned, set()
+    trusted_elsewhere = set()
+    for index in owned[1:]:
+        trusted_elsewhere.update(_principal_keys(_principal_dict(statements[index])))
+    return owned[:1], trusted_elsewhere
+
+
+def _add_principals(policy, owned, principals, actions, condition, sid, exclusive, trusted_elsewhere):
+    """``state="present"``: add ``principals`` to the owned statements (a new statement when none is owned), drop
+    the others with ``exclusive``, and set Effect, Action and Condition of a statement owned by Sid. In place;
+    returns ``(added, removed)``, lists of ``{"kind", "principal"}``."""
+    added, removed = [], []
+    if not owned and principals:
+        statement = {"Effect": "Allow", "Principal": {}, "Action": actions}
+        if sid is not None:
+            statement = dict([("Sid", sid)] + list(statement.items()))
+        if condition:
+            statement["Condition"] = copy.deepcopy(condition)
+        policy["Statement"].append(statement)
+        owned = [len(policy["Statement"]) - 1]
+    wanted = _principal_keys(principals)
+    for index in owned:
+        statement = policy["Statement"][index]
+        principal = _principal_dict(statement)
+        if exclusive:
+            removed.extend(_remove_principal_values(principal, _principal_keys(principal) - wanted))
+        have = _principal_keys(principal) | trusted_elsewhere
+        for kind, values in principals.items():
+            for value in values:
+                if (kind, principal_key(kind, value)) not in have:
+                    principal.setdefault(kind, []).append(value)
+                    have.add((kind, principal_key(kind, value)))
+                    added.append({"kind": kind, "principal": value})
+        _set_principal(statement, principal)
+        if sid is not None:
+            _set_owned_statement_terms(statement, actions, condition)
+    return added, removed
+
+
+def _set_owned_statement_terms(statement, actions, condition):
+    """Make a statement owned by Sid an Allow of ``actions`` under ``condition`` (none: no Condition), in place."""
+    statement["Effect"] = "Allow"
+    statement.pop("NotPrincipal", None)
+    statement["Action"] = actions
+    if condition:
+        statement["Condition"] = copy.deepcopy(condition)
+    else:
+        statement.pop("Condition", None)
+
+
+def _remove_principals(policy, owned, principals, sid):
+    """``state="absent"``: remove ``principals`` from the owned statements; with ``sid`` and no principals, empty
+    the whole statement. In place; returns the removed ``{"kind", "principal"}``."""
+    removed = []
+    wanted = _principal_keys(principals)
+    for index in owned:
+        statement = policy["Statement"][index]
+        if sid is not None and not principals:
+            removed.extend({"kind": kind, "principal": v} for kind, vs in _principal_dict(statement).items() for v in vs)
+            statement["Principal"] = _EMPTIED
+            continue
+        principal = _principal_dict(statement)
+        removed.extend(_remove_principal_values(principal, wanted))
+        _set_principal(statement, principal)
+    return removed
+
+
+def _prune_orphaned_principals(policy):
+    """Remove ``AIDA``/``AROA`` unique ids from the AWS principals of every statement, in place; returns the
+    removed ``{"kind", "principal"}``."""
+    removed = []
+    for statement in policy["Statement"]:
+        principal = statement.get("Principal")
+        if isinstance(principal, dict) and principal.get("AWS"):
+            principal = _principal_dict(statement)
+            orphan_keys = set(("AWS", v) for v in principal.get("AWS", []) if ORPHANED_ID_RE.match(v))
+            if orphan_keys:
+                removed.extend(_remove_principal_values(principal, orphan_keys))
+                _set_principal(statement, principal)
+    return removed
 
 
 def merge_policy_statement(
@@ -638,62 +669,90 @@ def merge_policy_statement(
         "removed_resources": [],
     }
     index = next((i for i, s in enumerate(policy["Statement"]) if s.get("Sid") == sid), None)
-
     if state == "present":
         if index is None:
-            if not actions or not resources:
-                raise PolicyError(
-                    "The statement %r does not exist yet: give both actions and resources to create it." % sid,
-                    field="actions" if not actions else "resources",
-                )
-            policy["Statement"].append(dict(Sid=sid, Effect=effect, Action=[], Resource=[]))
-            index = len(policy["Statement"]) - 1
-        statement = policy["Statement"][index]
-        for key, wanted, added_key, removed_key in (
-            ("Action", actions, "added_actions", "removed_actions"),
-            ("Resource", resources, "added_resources", "removed_resources"),
-        ):
-            current = _as_list(statement.get(key))
-            if exclusive and wanted:
-                result[removed_key] = [v for v in current if v not in wanted]
-                current = [v for v in current if v in wanted]
-            for value in wanted:
-                if value not in current:
-                    current.append(value)
-                    result[added_key].append(value)
-            statement[key] = current
-        statement["Effect"] = effect
-        if condition is not None:
-            if condition:
-                statement["Condition"] = copy.deepcopy(condition)
-            else:
-                statement.pop("Condition", None)
-        stale = [v for v in statement["Resource"] if v in (remove_resources or []) and v not in resources]
-        if stale:
-            result["removed_resources"] += stale
-            statement["Resource"] = [v for v in statement["Resource"] if v not in stale]
-            if not statement["Resource"]:
-                del policy["Statement"][index]
+            index = _new_statement(policy, sid, effect, actions, resources)
+        _merge_into_statement(policy["Statement"][index], actions, resources, exclusive, result)
+        _set_statement_terms(policy["Statement"][index], effect, condition)
+        _drop_stale_resources(policy, index, resources, remove_resources, result)
     elif index is not None:
-        statement = policy["Statement"][index]
-        if not actions and not resources:
-            result["removed_actions"] = _as_list(statement.get("Action"))
-            result["removed_resources"] = _as_list(statement.get("Resource"))
-            del policy["Statement"][index]
-        else:
-            for key, unwanted, removed_key in (
-                ("Action", actions, "removed_actions"),
-                ("Resource", resources, "removed_resources"),
-            ):
-                current = _as_list(statement.get(key))
-                result[removed_key] = [v for v in current if v in unwanted]
-                statement[key] = [v for v in current if v not in unwanted]
-            if not statement["Action"] or not statement["Resource"]:
-                del policy["Statement"][index]
-
+        _remove_from_statement(policy, index, actions, resources, result)
     owned = next((s for s in policy["Statement"] if s.get("Sid") == sid), None)
     result.update(policy=policy, changed=canonicalize_policy(policy) != before, statement=owned)
     return result
+
+
+def _new_statement(policy, sid, effect, actions, resources):
+    """Append an empty statement of ``sid`` to ``policy``; returns its index. Raises ``PolicyError`` when
+    ``actions`` or ``resources`` is empty (a new statement needs both)."""
+    if not actions or not resources:
+        raise PolicyError(
+            "The statement %r does not exist yet: give both actions and resources to create it." % sid,
+            field="actions" if not actions else "resources",
+        )
+    policy["Statement"].append(dict(Sid=sid, Effect=effect, Action=[], Resource=[]))
+    return len(policy["Statement"]) - 1
+
+
+def _merge_into_statement(statement, actions, resources, exclusive, result):
+    """Add the missing ``actions`` and ``resources`` to ``statement`` (with ``exclusive``, drop the others first;
+    an empty list keeps the current one), in place, recording them in ``result``."""
+    for key, wanted, added_key, removed_key in (
+        ("Action", actions, "added_actions", "removed_actions"),
+        ("Resource", resources, "added_resources", "removed_resources"),
+    ):
+        current = _as_list(statement.get(key))
+        if exclusive and wanted:
+            result[removed_key] = [v for v in current if v not in wanted]
+            current = [v for v in current if v in wanted]
+        for value in wanted:
+            if value not in current:
+                current.append(value)
+                result[added_key].append(value)
+        statement[key] = current
+
+
+def _set_statement_terms(statement, effect, condition):
+    """Set ``effect`` and, when given, ``condition`` (an empty one removes the Condition) on ``statement``."""
+    statement["Effect"] = effect
+    if condition is not None:
+        if condition:
+            statement["Condition"] = copy.deepcopy(condition)
+        else:
+            statement.pop("Condition", None)
+
+
+def _drop_stale_resources(policy, index, resources, remove_resources, result):
+    """Remove ``remove_resources`` not in ``resources`` from the statement at ``index``; a statement left without
+    resource is removed from ``policy``. In place, recorded in ``result``."""
+    statement = policy["Statement"][index]
+    stale = [v for v in statement["Resource"] if v in (remove_resources or []) and v not in resources]
+    if stale:
+        result["removed_resources"] += stale
+        statement["Resource"] = [v for v in statement["Resource"] if v not in stale]
+        if not statement["Resource"]:
+            del policy["Statement"][index]
+
+
+def _remove_from_statement(policy, index, actions, resources, result):
+    """``state="absent"``: remove ``actions`` and ``resources`` from the statement at ``index`` (neither given:
+    the whole statement); a statement left without action or resource is removed. In place, recorded in
+    ``result``."""
+    statement = policy["Statement"][index]
+    if not actions and not resources:
+        result["removed_actions"] = _as_list(statement.get("Action"))
+        result["removed_resources"] = _as_list(statement.get("Resource"))
+        del policy["Statement"][index]
+        return
+    for key, unwanted, removed_key in (
+        ("Action", actions, "removed_actions"),
+        ("Resource", resources, "removed_resources"),
+    ):
+        current = _as_list(statement.get(key))
+        result[removed_key] = [v for v in current if v in unwanted]
+        statement[key] = [v for v in current if v not in unwanted]
+    if not statement["Action"] or not statement["Resource"]:
+        del policy["Statement"][index]
 
 
 def other_principals(document, sid, principals):

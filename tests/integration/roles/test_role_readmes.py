@@ -71,11 +71,9 @@ def test_managed_account_readme_playbook(world):
     world["run"]("managed_account")
     role = world["aws"].client("iam", ACCOUNT).get_role(RoleName="spinnakerManaged")["Role"]
     principals = [s["Principal"] for s in role["AssumeRolePolicyDocument"]["Statement"] if s.get("Sid") == "SpinnakerManaging"]
-    assert principals == [{"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging"]}]  # the README's variable
-
-
-def test_base_iam_role_readme_playbook(world):
-    world["run"]("base_iam_role")
+    # The run plan's managing principal: the managing account's user.
+    assert principals == [{"AWS": ["arn:aws:iam::%s:user/spinnakerManaging" % ACCOUNT]}]
+    # BaseIAMRole and its instance profile come with it (base_iam_role folded into managed_account).
     profile = world["aws"].client("iam", ACCOUNT).get_instance_profile(InstanceProfileName="BaseIAMRole")["InstanceProfile"]
     assert [r["RoleName"] for r in profile["Roles"]] == ["BaseIAMRole"]
 

@@ -15,10 +15,10 @@ PLAN = run_plan({h: {"aws_account_id": i, "spinnaker_regions": ["us-east-1"],
 def test_the_written_policy_wins_then_the_read_one_and_a_skipped_task_counts_as_unknown():
     read = {"iam_roles": [{"assume_role_policy_document": READ}]}
     hostvars = {
-        "written": {"spinnaker_iam": {"roles": [{"policy": WRITTEN}]}, "spinnaker_trust_read": read},
+        "written": {"managed_account_result": {"roles": [{"policy": WRITTEN}]}, "spinnaker_trust_read": read},
         "read": {"spinnaker_trust_read": read},
         # A role task skipped in this run registers a result without a policy.
-        "skipped": {"spinnaker_iam": {"skipped": True}},
+        "skipped": {"managed_account_result": {"skipped": True}},
     }
     targets = trust_check_targets(PLAN, hostvars)
     assert [(t["account_id"], t["policy"]) for t in targets["trusts"]] == [("200000000002", WRITTEN), ("300000000003", READ)]
@@ -28,6 +28,6 @@ def test_the_written_policy_wins_then_the_read_one_and_a_skipped_task_counts_as_
 
 
 def test_an_account_whose_iam_failed_in_this_run_is_not_checked():
-    hostvars = {"written": {"spinnaker_plan": PLAN, "spinnaker_iam": {"failed": True}}, "read": {}, "skipped": {}}
+    hostvars = {"written": {"spinnaker_plan": PLAN, "managed_account_result": {"failed": True}}, "read": {}, "skipped": {}}
     targets = trust_check_targets(PLAN, hostvars)
     assert [r["role_arn"].split(":")[4] for r in targets["roles"]] == ["300000000003", "400000000004"]

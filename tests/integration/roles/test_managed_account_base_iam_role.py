@@ -1,5 +1,5 @@
-"""site.yml converges BaseIAMRole inside the managed_account role's module run, with the base_iam_role role's
-variables as the inventory sets them; managed_account_base_iam_role: false leaves BaseIAMRole alone. Against a moto
+"""site.yml converges BaseIAMRole inside the managed_account role's module run, with its
+managed_account_base_iam_role_* variables as the inventory sets them; managed_account_base_iam_role: false leaves BaseIAMRole alone. Against a moto
 server on 127.0.0.1 and the Halyard emulator."""
 
 import json
@@ -40,7 +40,7 @@ def runs(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("base_iam_role_settings")
     return {
         "with": converge(tmp_path, "with", host_vars={"develop": {
-            "base_iam_role_trust_sid": "PlatformEC2", "base_iam_role_managed_policies": ["PlatformInstancePolicy"]}}),
+            "managed_account_base_iam_role_trust_sid": "PlatformEC2", "managed_account_base_iam_role_managed_policies": ["PlatformInstancePolicy"]}}),
         "without": converge(tmp_path, "without", extra_vars={"managed_account_base_iam_role": "false"}),
     }
 
