@@ -42,7 +42,7 @@ docs-lint: collection
 	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
 
 unit: collection
-	$(BIN)/python -m pytest tests/unit -q
+	$(BIN)/python -m pytest tests/unit -q -n 2
 
 integration: collection
 	$(BIN)/python -m pytest tests/integration -q -n 2 --dist loadgroup --durations 30

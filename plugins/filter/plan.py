@@ -46,13 +46,29 @@ _value:
   description: The run plan.
   type: dict
   contains:
-    refusals: {description: Every inventory error (host, variable, fix); the run stops when there is one., type: list, elements: str}
-    partition: {description: The run's AWS partition., type: str}
-    switches: {description: C(iam), C(registration), C(verify), C(prune_unlisted_accounts)., type: dict}
-    managing: {description: The managing account's identity, principal, policy and lock., type: dict}
-    accounts: {description: One entry per account host, by host name., type: dict}
-    order: {description: The account hosts in inventory order., type: list, elements: str}
-    registration: {description: C(enabled), C(path), C(group), C(host)., type: dict}
+    refusals:
+      description: Every inventory error, naming the host, the variable and the fix; the run stops when there is one.
+      type: list
+      elements: str
+    partition:
+      description: The run's AWS partition.
+      type: str
+    switches:
+      description: C(iam), C(registration), C(verify) and C(prune_unlisted_accounts).
+      type: dict
+    managing:
+      description: The managing account's identity, principal, policy, scope and run lock.
+      type: dict
+    accounts:
+      description: One entry per account host, by host name (names, ARNs, Sids, external id, session).
+      type: dict
+    order:
+      description: The account hosts in inventory order.
+      type: list
+      elements: str
+    registration:
+      description: Where the accounts are registered, C(enabled), C(path), C(group), C(host) and C(role).
+      type: dict
 """
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.plan import REGISTRATION_VARIABLES

@@ -111,11 +111,15 @@ def role_session_name(host):
 
 def run_partition(hosts, managing_host, regions_of=known_regions):
     """The run's AWS partition: the managing host's ``spinnaker_partition`` when set, else the partition of its
-    ``spinnaker_regions`` (each region is in exactly one partition, botocore's endpoint data), else ``aws``. One
+    ``spinnaker_regions`` (each region is in exactly one partition, botocore's endpoint data); in a run without
+    the managing host, the partition of ``spinnaker_managing_principal_arn``; else ``aws``. One
     partition holds every account of a run: STS does not assume a role in another partition."""
     source = hosts.get(managing_host) or (next(iter(hosts.values())) if hosts else {})
     if source.get("spinnaker_partition"):
         return str(source["spinnaker_partition"])
+    principal = parse_iam_arn(source.get("spinnaker_managing_principal_arn") or "")
+    if managing_host is None and principal:  # a run without the managing host: its principal's partition
+        return principal["partition"]
     regions = source.get("spinnaker_regions") or []
     implied = sorted(set(p for p in known_partitions() for r in regions if r in regions_of(p)))
     return implied[0] if len(implied) == 1 else "aws"
