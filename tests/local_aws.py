@@ -63,6 +63,8 @@ class LocalAWS:
 
             from moto.iam import models as iam_models
 
+            # Restored by stop(): the catalogue is global to the process, and later tests (of this worker) expect it whole.
+            self._full_catalogue = iam_models.aws_managed_policies_data
             catalogue = json.loads(iam_models.aws_managed_policies_data)
             iam_models.aws_managed_policies_data = json.dumps(dict(
                 (name, data) for name, data in catalogue.items() if name in self.managed_policies))
@@ -94,6 +96,11 @@ class LocalAWS:
         self.clear()
 
     def stop(self):
+        if getattr(self, "_full_catalogue", None) is not None:
+            from moto.iam import models as iam_models
+
+            iam_models.aws_managed_policies_data = self._full_catalogue
+            self._full_catalogue = None
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

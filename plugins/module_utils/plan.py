@@ -317,7 +317,8 @@ def run_outcome(plan, results):
     An account's IAM failed when the host is in the run, the run converges IAM, the account is present, and the
     IAM task has no successful result; such an account keeps ``iam_ok`` false and is not added to or changed in
     Spinnaker. Returns ``{"accounts": [...], "iam_failed": [names], "access_key": {...}, "registration": {"done",
-    "unlisted", "refused", "access_key_ids"}, "trust_policies": {host: policy}}``.
+    "error", "unlisted", "refused", "access_key_ids"}, "trust_policies": {host: policy}}`` (``error``: the message of
+    a registration that failed, kept by the register play's rescue, or ``None``).
     """
     accounts, failed, trusts = [], [], {}
     for host in plan["order"]:
@@ -344,10 +345,12 @@ def _registration_outcome(result):
     """The registration host's report: whether it completed in this run, Spinnaker's accounts the inventory does
     not list, the refused ones (held for another AWS account id) and the access key ids Halyard's config names."""
     written = result.get("registration")
-    done = isinstance(written, dict) and not written.get("failed") and not written.get("skipped")
+    done = (isinstance(written, dict) and not written.get("failed") and not written.get("skipped")
+            and not result.get("registration_error"))
     written = written if done else {}
     provider = result.get("provider") if isinstance(result.get("provider"), dict) else {}
-    return {"done": done, "unlisted": list(written.get("unlisted") or []),
+    return {"done": done, "error": result.get("registration_error") or None,
+            "unlisted": list(written.get("unlisted") or []),
             "refused": list(written.get("refused") or []),
             "access_key_ids": [k for k in [provider.get("access_key_id")] if k]}
 
@@ -445,6 +448,7 @@ def read_results(plan, hostvars):
             "trust_policy": _read_trust_policy(variables.get("spinnaker_trust_read")),
             "registration": _registration_result(variables) if host == registration_host else None,
             "provider": variables.get("spinnaker_halyard_provider") if host == registration_host else None,
+            "registration_error": variables.get("spinnaker_registration_error") if host == registration_host else None,
             "access_key": variables.get("managing_account_access_key") if host == plan["managing"]["host"] else None,
         }
     return results

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Each variable documented once: the roles' argument specs, their READMEs' variable tables and docs/variables.md,
 generated from the sources that define the variables.
 
@@ -362,8 +361,8 @@ def readme_table(spec, variables):
     defaults = dict((v["name"], v["default"]) for v in variables)
     rows = [BEGIN, "", "| variable | type | default | meaning |", "|---|---|---|---|"]
     for name, option_spec in spec["argument_specs"]["main"]["options"].items():
-        rows.append("| `%s` | %s | %s | %s |" % (name, type_text(option_spec), code(defaults[name]),
-                                                  cell(option_spec["description"][0])))
+        row = (name, type_text(option_spec), code(defaults[name]), cell(option_spec["description"][0]))
+        rows.append("| `%s` | %s | %s | %s |" % row)
     rows += ["", END]
     return "\n".join(rows)
 

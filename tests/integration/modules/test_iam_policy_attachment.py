@@ -45,7 +45,7 @@ def user(client, name="spinnakerManaging", owned=True, attach=True, keys=1):
     client.create_user(UserName=name, **({"Tags": OWNED} if owned else {}))
     if attach:
         client.attach_user_policy(UserName=name, PolicyArn=POLICY_ARN)
-    return [client.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"] for _ in range(keys)]
+    return [client.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"] for _key in range(keys)]
 
 
 def attached(client):

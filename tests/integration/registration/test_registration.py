@@ -292,9 +292,20 @@ def test_the_gate_password_never_reaches_the_output(account_api):
 
 # --- the spinnaker_clouddriver role on its own, with the opt-in apply ---
 
-STANDALONE = """- name: clouddriver's AWS accounts, as the role's README shows
+STANDALONE = """- name: Compute the run plan once, for every host of the run (this playbook converges no IAM)
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Compute the run plan
+      ansible.builtin.set_fact:
+        spinnaker_plan: "{{{{ hostvars | spinnaker.aws.plan(groups, iam=false) }}}}"
+      run_once: true
+
+- name: clouddriver's AWS accounts, as the role's README shows
   hosts: clouddriver
   gather_facts: false
+  vars:
+    spinnaker_run: "{{{{ spinnaker_plan | spinnaker.aws.run_outcome(hostvars) }}}}"
   roles:
     - role: spinnaker.aws.spinnaker_clouddriver
       vars:

@@ -102,25 +102,3 @@ def test_one_variable_renames_the_managed_role_for_every_role_and_spinnaker(tmp_
         resources = [r for s in document["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles" for r in s["Resource"]]
         assert sorted(resources) == sorted("arn:aws:iam::%s:role/spinnakerRole" % a for a in ACCOUNTS.values())
         assert set(a["assumeRole"] for a in Emulator(tmp_path).aws()["accounts"]) == {"role/spinnakerRole"}
-
-
-def test_two_variables_naming_the_managed_role_differently_stop_the_run_before_any_call(tmp_path):
-    with LocalAWS() as aws:
-        inventory = os.path.join(ROOT, "examples", "inventory.yml")
-        rc, output, _recap = run_playbook("site.yml", inventory, aws.endpoint, tmp_path, check=False, extra_vars={
-            "spinnaker_managed_role_name": "spinnakerRole", "verify_managed_role_name": "spinnakerManaged"})
-        assert rc != 0 and "set spinnaker_managed_role_name once" in output
-        assert aws.calls == []
-
-
-def test_each_old_role_name_variable_that_is_set_shows_a_deprecation_warning(tmp_path):
-    # The disagreement stops the run at its first task, which is also where the warnings are shown.
-    with LocalAWS() as aws:
-        inventory = os.path.join(ROOT, "examples", "inventory.yml")
-        rc, output, _recap = run_playbook("site.yml", inventory, aws.endpoint, tmp_path, check=False, extra_vars={
-            "spinnaker_managed_role_name": "spinnakerRole", "verify_managed_role_name": "spinnakerManaged",
-            "base_iam_role_name": "BaseIAMRole"})
-        assert rc != 0
-        assert "[DEPRECATION WARNING]: verify_managed_role_name is deprecated: set spinnaker_managed_role_name" in output
-        assert "[DEPRECATION WARNING]: base_iam_role_name is deprecated: set spinnaker_base_iam_role_name" in output
-        assert "managed_account_role_name is deprecated" not in output

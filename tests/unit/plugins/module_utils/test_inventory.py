@@ -138,5 +138,3 @@ def test_the_run_partition_decides_the_regions_and_the_bootstrap_role():
     assert len(errors) == 2
     assert "the aws partition (the managing account's, since spinnaker_partition is not set)" in errors[0]
     assert "aws_bootstrap_role_arn is in the aws-us-gov partition, the account in aws" in errors[1]
-
-

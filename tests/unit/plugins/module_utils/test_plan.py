@@ -149,7 +149,7 @@ def test_the_registration_outcome_names_what_the_writer_reported():
     results = {"localhost": {"in_run": True, "registration": {"unlisted": ["hand-made"], "refused": [{"msg": "x"}]},
                              "provider": {"access_key_id": "AKIAEXAMPLE"}}}
     outcome = p.run_outcome(plan, results)["registration"]
-    assert outcome == {"done": True, "unlisted": ["hand-made"], "refused": [{"msg": "x"}], "access_key_ids": ["AKIAEXAMPLE"]}
+    assert outcome == {"done": True, "error": None, "unlisted": ["hand-made"], "refused": [{"msg": "x"}], "access_key_ids": ["AKIAEXAMPLE"]}
     assert p.run_outcome(plan, {"localhost": {"registration": {"failed": True}}})["registration"]["done"] is False
 
 
@@ -163,3 +163,10 @@ def test_the_check_covers_present_accounts_whose_iam_converged_and_reports_drift
     assert [r["role_arn"] for r in inputs["roles"]] == ["arn:aws:iam::100000000001:role/spinnakerManaged"]
     assert inputs["drift"] == ["account 999999999999 in the managing policy", "Spinnaker account old"]
     assert inputs["roles"][0]["registration"] == "halyard"
+
+
+def test_a_registration_whose_later_step_failed_is_not_done_and_names_the_error():
+    plan = p.run_plan(hosts(), GROUPS)
+    results = {"localhost": {"registration": {"unlisted": []}, "registration_error": "hal deploy apply failed"}}
+    outcome = p.run_outcome(plan, results)["registration"]
+    assert outcome["done"] is False and outcome["error"] == "hal deploy apply failed"
