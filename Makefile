@@ -44,8 +44,10 @@ docs-lint: collection
 unit: collection
 	$(BIN)/python -m pytest tests/unit -q -n 2
 
+# Four workers on two cores: the playbook runs wait on subprocesses and the local endpoint, and the long test groups
+# (one shared fixture each) finish sooner when they start together.
 integration: collection
-	$(BIN)/python -m pytest tests/integration -q -n 2 --dist loadgroup --durations 30
+	$(BIN)/python -m pytest tests/integration -q -n 4 --dist loadgroup --durations 30
 
 # Every scenario from the checkout (build/collections links it), then the default one again from the collection
 # as a user installs it: the built tarball, installed with ansible-galaxy into build/installed (amazon.aws and

@@ -56,7 +56,7 @@ def test_two_slices_end_in_the_same_state_as_one_run(tmp_path):
         home = tmp_path / "sliced"
         for index, hosts in enumerate([{"spinnakerManaging", "develop"}, {"staging", "halyard-host"}]):
             inventory = sliced_inventory(tmp_path / ("slice%d.yml" % index), hosts, SLICING_VARS)
-            run_playbook("site.yml", inventory, aws.endpoint, home, extra_vars={"spinnaker_halyard_enabled": "false"})
+            run_playbook("site.yml", inventory, aws.endpoint, home, extra_vars={"spinnaker_registration_enabled": "false"})
         # The workflow's second job template: Halyard and the check, not sliced, IAM off.
         _rc, output, recap = run_playbook("site.yml", full, aws.endpoint, home, extra_vars={"spinnaker_iam_enabled": "false"})
         sliced = end_state(aws, Emulator(home))
