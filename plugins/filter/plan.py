@@ -32,6 +32,15 @@ options:
       - Whether the playbook converges the accounts' IAM; V(false) for one that does not (the rotation), so that no
         account counts as failed for lack of an IAM result. Default C(spinnaker_iam_enabled).
     type: bool
+  context:
+    description:
+      - The values of the plan's variables as the calling task sees them (a C(name) to value mapping). Those that differ from
+        O(context_host)'s own variables were set by the play (an C(import_playbook)'s C(vars)), which Ansible puts
+        above the inventory for every host; C(hostvars) does not hold them, so the plan applies them to every host.
+    type: dict
+  context_host:
+    description: The host the calling task runs for (C(inventory_hostname)).
+    type: str
 """
 
 EXAMPLES = r"""
@@ -86,21 +95,36 @@ def _read(variables, names):
     return dict((name, variables.get(name)) for name in names if variables.get(name) is not None)
 
 
-def plan(hostvars, groups, iam=None):
-    """Read the plan's variables from ``hostvars`` (each account host and registration host once) and compute the
-    run plan (module_utils.plan.run_plan). ``iam``: ``False`` for a playbook that converges no account's IAM
-    (rotation), whatever ``spinnaker_iam_enabled`` says."""
+def play_overrides(hostvars, context, context_host):
+    """The plan's variables set above the inventory, for every host: those of ``context`` (the values the task
+    sees, ``{name: value}``) that differ from ``context_host``'s own variables in ``hostvars``. They come from the
+    play (an ``import_playbook``'s or a wrapper play's ``vars``), which Ansible puts above inventory variables for
+    every host of the play; ``hostvars`` does not hold them."""
+    if not context:
+        return {}
+    names = set(n for group in plan_variables().values() for n in group)
+    own = hostvars[context_host] if context_host in hostvars else {}
+    return dict((n, v) for n, v in context.items() if n in names and v is not None and own.get(n) != v)
+
+
+def plan(hostvars, groups, iam=None, context=None, context_host=None):
+    """Read the plan's variables from ``hostvars`` (each account host and registration host once), with the play's
+    ``context`` above them (``play_overrides``), and compute the run plan (module_utils.plan.run_plan). ``iam``:
+    ``False`` for a playbook that converges no account's IAM (rotation), whatever ``spinnaker_iam_enabled`` says."""
     names = plan_variables()
     account_names = names["account"] + names["run"]
     managing = list(groups.get("spinnaker_managing", []))
+    overrides = play_overrides(hostvars, context, context_host)
     hosts = {}
     for host in account_hosts(groups):
         wanted = account_names + (names["managing"] if host in managing else [])
-        hosts[host] = _read(hostvars[host], wanted)
+        hosts[host] = dict(_read(hostvars[host], wanted), **dict((n, v) for n, v in overrides.items() if n in wanted))
     registration_vars = {}
     for group in REGISTRATION_GROUPS.values():
         for host in groups.get(group, []):
-            registration_vars[host] = _read(hostvars[host], list(REGISTRATION_VARIABLES) + names["run"])
+            wanted = list(REGISTRATION_VARIABLES) + names["run"]
+            registration_vars[host] = dict(_read(hostvars[host], wanted),
+                                           **dict((n, v) for n, v in overrides.items() if n in wanted))
     result = run_plan(hosts, groups, registration_vars)
     if iam is not None:
         result["switches"]["iam"] = bool(iam)
