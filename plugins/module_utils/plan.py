@@ -18,8 +18,9 @@ derive a name, an ARN or a rule in Jinja. Shape (every value JSON-serialisable):
                   "secret_name": "spinnaker/spinnakerManaging/access-key",
                   "policy_name": "SpinnakerManagingAccountPolicy",
                   "policy_arn": "arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy",
-                  "assume_role_scope": "accounts", "assume_role_arns": [...], "offboarded_role_arns": [...],
-                  "assume_role_condition": {...} or None, "lock_name": "spinnaker.aws/run-lock"},
+                  "assume_role_scope": "accounts", "assume_role_arns": [...], "stale_role_arns": [...],
+                  "exact_scope": False,
+                  "assume_role_condition": {...} or {}, "lock_name": "spinnaker.aws/run-lock"},
      "accounts": {"develop": {"host": "develop", "account_id": "200000000002", "name": "develop",
                               "state": "present", "regions": [...], "environment": ..., "external_id": ...,
                               "permissions": ..., "lambda_enabled": ..., "partition": "aws",
@@ -297,12 +298,6 @@ def _refusals(hosts, order, managing_hosts, settings, registration, regions_of, 
         existing_arn=settings.get("managing_account_existing_arn") or "",
         managing_principal_arn=principal, managing_settings=settings, registration=reg, regions_of=regions_of,
         partition=partition)
-
-
-def parse_principal(arn):
-    """The account id and partition of a principal ARN (``{"account_id", "partition", "name", "path"}``) or
-    ``None`` (module_utils.identifiers.parse_iam_arn)."""
-    return parse_iam_arn(arn or "")
 
 
 def run_outcome(plan, results):

@@ -170,3 +170,14 @@ def test_a_registration_whose_later_step_failed_is_not_done_and_names_the_error(
     results = {"localhost": {"registration": {"unlisted": []}, "registration_error": "hal deploy apply failed"}}
     outcome = p.run_outcome(plan, results)["registration"]
     assert outcome["done"] is False and outcome["error"] == "hal deploy apply failed"
+
+
+def test_a_run_without_the_managing_host_is_in_the_partition_of_the_principal_it_names():
+    groups = {"spinnaker_managed": ["develop"], "halyard": ["localhost"]}
+    given = "arn:aws-us-gov:iam::100000000001:user/spinnakerManaging"
+    # A region newer than botocore's data implies no partition: the principal's decides.
+    develop = {"aws_account_id": "200000000002", "spinnaker_regions": ["us-gov-future-1"],
+               "spinnaker_extra_regions": ["us-gov-future-1"], "spinnaker_managing_principal_arn": given}
+    plan = p.run_plan({"develop": develop}, groups)
+    assert plan["partition"] == "aws-us-gov" and plan["refusals"] == []
+    assert plan["accounts"]["develop"]["managed_role"]["arn"] == "arn:aws-us-gov:iam::200000000002:role/spinnakerManaged"
