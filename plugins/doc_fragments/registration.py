@@ -12,7 +12,7 @@ options:
   accounts:
     description:
       - The AWS accounts to define in clouddriver, usually the inventory's account model
-        (P(spinnaker.aws.run_outcome#filter) then P(spinnaker.aws.registration_entries#filter)).
+        (P(spinnaker.aws.run_outcome#lookup) then P(spinnaker.aws.registration_entries#filter)).
       - Only the accounts named here are written or removed; every other account is left as it is and reported
         in RV(unlisted).
     type: list

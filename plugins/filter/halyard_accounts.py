@@ -8,7 +8,7 @@ name: halyard_accounts
 version_added: 0.1.0
 short_description: The accounts option of spinnaker.aws.halyard_aws_account, from the account model
 description:
-  - Turns the accounts of P(spinnaker.aws.run_outcome#filter) into the O(spinnaker.aws.halyard_aws_account#module:accounts)
+  - Turns the accounts of P(spinnaker.aws.run_outcome#lookup) into the O(spinnaker.aws.halyard_aws_account#module:accounts)
     option. A present account whose IAM converged is ensured with every field (an empty C(external_id) removes a
     stored one); an absent account is deleted; a present account whose IAM failed in this run is left out, so
     Spinnaker keeps what it had.

@@ -8,7 +8,7 @@ name: registration_entries
 version_added: 0.1.0
 short_description: The accounts option of the clouddriver writers, from the account model
 description:
-  - Turns the accounts of P(spinnaker.aws.run_outcome#filter) into the C(accounts) option of
+  - Turns the accounts of P(spinnaker.aws.run_outcome#lookup) into the C(accounts) option of
     M(spinnaker.aws.clouddriver_aws_config) and M(spinnaker.aws.gate_aws_accounts). A present account whose IAM
     converged gets every field; an absent account is removed; a present account whose IAM failed in this run is left
     out, so Spinnaker keeps what it had.

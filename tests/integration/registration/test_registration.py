@@ -298,14 +298,14 @@ STANDALONE = """- name: Compute the run plan once, for every host of the run (th
   tasks:
     - name: Compute the run plan
       ansible.builtin.set_fact:
-        spinnaker_plan: "{{{{ hostvars | spinnaker.aws.plan(groups, iam=false) }}}}"
+        spinnaker_plan: "{{{{ lookup('spinnaker.aws.plan', iam=false) }}}}"
       run_once: true
 
 - name: clouddriver's AWS accounts, as the role's README shows
   hosts: clouddriver
   gather_facts: false
   vars:
-    spinnaker_run: "{{{{ spinnaker_plan | spinnaker.aws.run_outcome(hostvars) }}}}"
+    spinnaker_run: "{{{{ lookup('spinnaker.aws.run_outcome') }}}}"
   roles:
     - role: spinnaker.aws.spinnaker_clouddriver
       vars:

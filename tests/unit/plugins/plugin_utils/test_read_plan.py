@@ -1,7 +1,7 @@
-"""The plan filter reads hostvars, with what the play sets above the inventory (an import_playbook's vars)."""
+"""The plan lookup and filter read hostvars, with what the play sets above the inventory (an import_playbook's vars)."""
 
-from ansible_collections.spinnaker.aws.plugins.filter.plan import plan
-from ansible_collections.spinnaker.aws.plugins.filter.plan import play_overrides
+from ansible_collections.spinnaker.aws.plugins.plugin_utils.run_state import play_overrides
+from ansible_collections.spinnaker.aws.plugins.plugin_utils.run_state import read_plan as plan
 
 GROUPS = {"spinnaker_managing": ["managing"], "spinnaker_managed": ["develop"], "halyard": ["hal"]}
 HOSTVARS = {
@@ -22,3 +22,8 @@ def test_a_variable_the_play_sets_reaches_every_host_and_the_hosts_own_ones_are_
 def test_without_a_context_only_hostvars_count():
     result = plan(HOSTVARS, GROUPS)
     assert result["accounts"]["develop"]["session"]["endpoint_url"] is None and result["refusals"] == []
+
+
+def test_iam_false_overrides_the_switch_for_a_playbook_that_converges_no_iam():
+    assert plan(HOSTVARS, GROUPS)["switches"]["iam"] is True
+    assert plan(HOSTVARS, GROUPS, iam=False)["switches"]["iam"] is False
