@@ -13,7 +13,7 @@ description:
     function C(run_outcome) of C(plugins/module_utils/plan.py)).
   - The accounts, each the plan's entry with C(iam_ok) (false when the host is in the run, the run converges IAM,
     the account is present and its IAM task did not succeed; such an account is not added to or changed in
-    Spinnaker). C(iam_failed), the names of those accounts. C(access_key), the managing user's key (a secret: keep the
+    Spinnaker). C(iam_failed), the names of those accounts. C(access_key), the managing user's key (a secret, so keep the
     result in a C(no_log) task). C(registration), the writer's report (C(done), C(error), C(unlisted), C(refused),
     C(access_key_ids)). C(trust_policies), by host, the trust policy this run wrote or read.
   - Computed once per play that needs it (C(run_once) or a task of one host), not per host.
