@@ -12,7 +12,11 @@ account is a dict::
     {"host": "develop", "name": "develop", "account_id": "200000000002", "regions": ["us-east-1"],
      "external_id": "spinnaker-develop-0b5e" or None, "environment": "develop" or None,
      "permissions": {"READ": ["team"], "WRITE": ["team"]} or None, "lambda_enabled": True or None,
-     "partition": "aws", "state": "present" or "absent", "iam_ok": True}
+     "partition": "aws", "state": "present" or "absent"}
+
+What the run did is not part of it: ``module_utils.plan.run_outcome`` adds ``iam_ok`` to each account (false for a
+present account whose IAM failed in this run: such an account is not added to or changed in Spinnaker's
+configuration), and the writers below read it.
 
 Rules (one place for each):
 
@@ -23,9 +27,6 @@ Rules (one place for each):
   ``lambda_enabled`` is ``spinnaker_lambda_enabled`` (``None`` when unset), ``partition`` is the run's partition
   (the run plan's: one partition holds every account of a run).
 * ``state`` is ``spinnaker_account_state`` (``present`` unless it says ``absent``: offboard the account).
-* ``iam_ok`` is false for a present account whose IAM started converging in this run and did not finish (a task
-  failed for that host): such an account must not be added to or changed in Spinnaker's configuration by this
-  run. An account the run did not reach at all (outside ``--limit``) is not failed.
 """
 
 ACCOUNT_STATES = ("present", "absent")
@@ -63,16 +64,14 @@ def as_bool(value):
     return bool(value)
 
 
-def account_model(hosts, iam_checked=True, default_partition="aws"):
+def account_model(hosts, default_partition="aws"):
     """Build the account list from one dict of variables per host.
 
     ``hosts``: a list of dicts with ``host`` and the host's ``aws_account_id``, ``spinnaker_account_name``,
     ``spinnaker_regions``, ``spinnaker_environment``, ``spinnaker_external_id``,
     ``spinnaker_default_external_id``, ``spinnaker_permissions``, ``spinnaker_lambda_enabled``,
-    ``spinnaker_partition``, ``spinnaker_account_state``, ``spinnaker_iam_started`` and
-    ``spinnaker_iam_converged`` (each ``None`` when unset). ``iam_checked``: whether this run's IAM part ran (``spinnaker_iam_enabled``); when it did not,
-    every account counts as converged. ``default_partition``: the partition of a host that does not set
-    ``spinnaker_partition`` (the run plan's).
+    ``spinnaker_partition`` and ``spinnaker_account_state`` (each ``None`` when unset). ``default_partition``: the
+    partition of a host that does not set ``spinnaker_partition`` (the run plan's).
 
     Returns the accounts (see the module docstring), in the order of ``hosts``.
     """
@@ -91,8 +90,6 @@ def account_model(hosts, iam_checked=True, default_partition="aws"):
             "lambda_enabled": as_bool(variables.get("spinnaker_lambda_enabled")),
             "partition": default_partition,
             "state": state,
-            "iam_ok": (state == "absent" or not iam_checked or not variables.get("spinnaker_iam_started")
-                       or bool(variables.get("spinnaker_iam_converged"))),
         })
     return accounts
 

@@ -26,24 +26,24 @@ def test_a_host_external_id_wins_over_the_default_and_empty_means_none():
     assert effective_external_id(None, "") is None
 
 
+def outcome(accounts, failed=()):
+    """The accounts as run_outcome gives them to the writers: each with ``iam_ok`` (false for ``failed`` hosts)."""
+    return [dict(a, iam_ok=a["host"] not in failed) for a in accounts]
+
+
 def test_account_model_names_states_and_external_ids():
     accounts = account_model([
-        host("develop", spinnaker_default_external_id="dflt", spinnaker_iam_started=True, spinnaker_iam_converged=True),
+        host("develop", spinnaker_default_external_id="dflt"),
         host("staging", spinnaker_account_name="stage", spinnaker_account_state="absent", spinnaker_external_id="x1"),
     ])
-    assert [(a["name"], a["state"], a["external_id"], a["iam_ok"]) for a in accounts] == [
-        ("develop", "present", "dflt", True), ("stage", "absent", "x1", True)]
-
-
-def test_an_account_whose_iam_started_and_did_not_converge_is_not_ok_but_an_unreached_one_is():
-    accounts = account_model([host("failed", spinnaker_iam_started=True), host("outside_limit")])
-    assert [a["iam_ok"] for a in accounts] == [False, True]
-    assert [a["iam_ok"] for a in account_model([host("failed", spinnaker_iam_started=True)], iam_checked=False)] == [True]
+    assert [(a["name"], a["state"], a["external_id"]) for a in accounts] == [
+        ("develop", "present", "dflt"), ("stage", "absent", "x1")]
+    assert "iam_ok" not in accounts[0]  # what the run did is run_outcome's, not the inventory's
 
 
 def test_halyard_accounts_delete_the_absent_skip_the_failed_and_unset_a_missing_external_id():
-    accounts = account_model([
-        host("develop"), host("staging", spinnaker_account_state="absent"), host("broken", spinnaker_iam_started=True)])
+    accounts = outcome(account_model([
+        host("develop"), host("staging", spinnaker_account_state="absent"), host("broken")]), failed=["broken"])
     assert halyard_accounts(accounts, "role/spinnakerManaged", adopt=["staging"]) == [
         {"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"],
          "external_id": "", "environment": None, "adopt": False},
@@ -143,5 +143,5 @@ def test_every_account_of_the_model_takes_the_run_partition():
 def test_halyard_gets_the_full_role_arn_outside_the_aws_partition():
     accounts = account_model([host("develop")]) + account_model([host("gov", aws_account_id="300000000003")],
                                                                 default_partition="aws-us-gov")
-    entries = halyard_accounts(accounts, "role/spinnakerManaged")
+    entries = halyard_accounts(outcome(accounts), "role/spinnakerManaged")
     assert [e["assume_role"] for e in entries] == ["role/spinnakerManaged", "arn:aws-us-gov:iam::300000000003:role/spinnakerManaged"]
