@@ -115,39 +115,6 @@ def format_table(rows):
     return out
 
 
-def check_targets(accounts, hosts, trust_policies, role_name, partition="aws", path="/", registration=None):
-    """The inputs of the trust-chain check, built once for the whole run.
-
-    ``accounts``: the account model (``module_utils.spinnaker.accounts.account_model``; dicts with ``host``, ``account_id``
-    and ``external_id``). ``hosts``: the inventory hosts to check, in order (the verify role's
-    ``verify_account_hosts``). ``trust_policies``: ``{host: policy}`` for the hosts whose spinnakerManaged trust
-    policy is known in this run (written by it, or read from IAM); a host without one is assumed but not linted.
-    ``role_name``, ``partition`` and ``path`` (the IAM path, ``/`` or ``/a/b/``) make each role's ARN,
-    ``arn:PARTITION:iam::ACCOUNT:rolePATHNAME`` (IAM User Guide, "IAM identifiers"). ``registration``: how the run
-    registered the accounts with Spinnaker, shown in the table (empty when it registered nothing).
-
-    Returns ``{"roles": [{"role_arn", "external_id", "registration"}], "trusts": [{"account_id", "policy",
-    "external_id"}]}``: ``roles`` is the ``roles`` option of ``spinnaker.aws.sts_trust_check``, ``trusts`` the input
-    of the ``trust_policy_findings`` filter (``external_id`` is ``""`` when the account has none). Raises
-    ``ValueError`` naming a host of ``hosts`` that is not an account of ``accounts``. Linear in the number of
-    hosts (the loop it replaces rebuilt both lists once per host).
-    """
-    by_host = dict((account["host"], account) for account in accounts)
-    unknown = [host for host in hosts if host not in by_host]
-    if unknown:
-        raise ValueError("verify_account_hosts names %s, which %s not in the inventory groups spinnaker_managed or "
-                         "spinnaker_managing; list account hosts only." % (", ".join(unknown), "is" if len(unknown) == 1 else "are"))
-    roles, trusts = [], []
-    for host in hosts:
-        account = by_host[host]
-        roles.append({"role_arn": "arn:%s:iam::%s:role%s%s" % (partition, account["account_id"], path or "/", role_name),
-                      "external_id": account["external_id"], "registration": registration})
-        if trust_policies.get(host) is not None:
-            trusts.append({"account_id": str(account["account_id"]), "policy": trust_policies[host],
-                           "external_id": account["external_id"] or ""})
-    return {"roles": roles, "trusts": trusts}
-
-
 def lint_trust_policy(document, expected_principal, external_id=None, sid=None):
     """Static findings on one managed role's trust policy; returns a list of ``{"code", "message"}``.
 

@@ -65,32 +65,3 @@ def test_rows_and_table():
 def test_role_account_rejects_non_role_arns():
     with pytest.raises(ValueError):
         tc.role_account("arn:aws:iam::200000000002:user/x")
-
-
-def account(host, account_id, external_id=None):
-    return {"host": host, "account_id": account_id, "external_id": external_id}
-
-
-def test_check_targets_builds_each_role_arn_with_path_and_keeps_the_hosts_order():
-    accounts = [account("develop", "200000000002"), account("staging", "300000000003", "ext-3")]
-    targets = tc.check_targets(accounts, ["staging", "develop"], {}, "spinnakerManaged", partition="aws-us-gov",
-                               path="/spinnaker/", registration="halyard")
-    assert targets["roles"] == [
-        {"role_arn": "arn:aws-us-gov:iam::300000000003:role/spinnaker/spinnakerManaged", "external_id": "ext-3",
-         "registration": "halyard"},
-        {"role_arn": "arn:aws-us-gov:iam::200000000002:role/spinnaker/spinnakerManaged", "external_id": None,
-         "registration": "halyard"},
-    ]
-
-
-def test_check_targets_lints_only_the_hosts_whose_trust_policy_is_known():
-    accounts = [account("develop", "200000000002"), account("staging", "300000000003", "ext-3")]
-    policy = trust(OWNED)
-    targets = tc.check_targets(accounts, ["develop", "staging"], {"staging": policy, "develop": None}, "spinnakerManaged")
-    assert targets["trusts"] == [{"account_id": "300000000003", "policy": policy, "external_id": "ext-3"}]
-    assert len(targets["roles"]) == 2
-
-
-def test_check_targets_names_a_host_that_is_not_an_account():
-    with pytest.raises(ValueError, match="verify_account_hosts names halyard-host, which is not in"):
-        tc.check_targets([account("develop", "200000000002")], ["develop", "halyard-host"], {}, "spinnakerManaged")
