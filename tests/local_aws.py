@@ -19,12 +19,15 @@ SCOPE_RE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 class LocalAWS:
     """Start with ``start()`` (or as a context manager); ``endpoint`` is the URL to give ``aws_endpoint_url``."""
 
-    def __init__(self, host="127.0.0.1", port=0, managed_policies=None, trust=None):
+    def __init__(self, host="127.0.0.1", port=0, managed_policies=None, trust=None, lost_update=None):
         """``managed_policies``: names of the AWS managed policies every account's IAM holds (None: all ~1,100 of
         moto's catalogue, as AWS does). moto copies the catalogue into each account it sees, about 32 MB and 1 CPU-s
         per account, so a 1,000-account run needs the list of the policies it attaches to fit in memory.
         ``trust``: None (moto as it is), True or a ``tests.sts_trust.TrustConfig``: the STS trust layer in front of
-        moto (``tests/sts_trust.py``: AssumeRole answered as STS does); ``self.trust`` is then that layer."""
+        moto (``tests/sts_trust.py``: AssumeRole answered as STS does); ``self.trust`` is then that layer.
+        ``lost_update``: None (moto as it is), True or a timeout in seconds: the lost-update layer in front of moto
+        (``tests/lost_update.py``: two runs' merges into one policy document forced into the interleaving that
+        loses one); ``self.lost_update`` is then that layer."""
         os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
         self.managed_policies = managed_policies
         os.environ.pop("MOTO_ACCOUNT_ID", None)
@@ -32,6 +35,8 @@ class LocalAWS:
         self.port = port
         self._trust = trust
         self.trust = None
+        self._lost_update = lost_update
+        self.lost_update = None
         self.calls = []
         self._lock = threading.Lock()
         self._server = None
@@ -86,6 +91,11 @@ class LocalAWS:
             from tests.sts_trust import TrustLayer
 
             app = self.trust = TrustLayer(app, None if self._trust is True else self._trust)
+        if self._lost_update is not None and self._lost_update is not False:
+            from tests.lost_update import LostUpdateLayer
+
+            timeout = {} if self._lost_update is True else {"timeout": self._lost_update}
+            app = self.lost_update = LostUpdateLayer(app, **timeout)
         app = self._record(app)
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=QuietHandler)
         self.port = self._server.server_address[1]
