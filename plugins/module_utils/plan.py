@@ -430,13 +430,16 @@ def read_results(plan, hostvars):
     run), ``managed_account_result`` (the IAM task's result), ``spinnaker_trust_read`` (``iam_role_info``'s, with
     IAM off), ``spinnaker_halyard_result``, ``spinnaker_clouddriver_result`` or ``spinnaker_gate_result`` and
     ``spinnaker_halyard_provider`` (the registration's, ``REGISTRATION_RESULTS``), and the managing
-    host's ``managing_account_access_key``."""
+    host's ``managing_account_key`` (``iam_access_key_secret``'s result: its ``access_key``, ``{}`` or missing when
+    no key is stored or the task was skipped)."""
     results = {}
     registration_host = plan["registration"]["host"]
     for host in list(plan["order"]) + [h for h in [registration_host] if h and h not in plan["order"]]:
         if host not in hostvars:
             continue
         variables = hostvars[host]
+        # The managing user's key: iam_access_key_secret's registered result (skipped or failed: no access_key).
+        managing_key = (variables.get("managing_account_key") or {}).get("access_key") or None
         results[host] = {
             "in_run": variables.get("spinnaker_plan") is not None,
             "iam": variables.get("managed_account_result"),
@@ -444,6 +447,6 @@ def read_results(plan, hostvars):
             "registration": _registration_result(variables) if host == registration_host else None,
             "provider": variables.get("spinnaker_halyard_provider") if host == registration_host else None,
             "registration_error": variables.get("spinnaker_registration_error") if host == registration_host else None,
-            "access_key": variables.get("managing_account_access_key") if host == plan["managing"]["host"] else None,
+            "access_key": managing_key if host == plan["managing"]["host"] else None,
         }
     return results

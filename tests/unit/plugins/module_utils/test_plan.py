@@ -181,3 +181,18 @@ def test_a_run_without_the_managing_host_is_in_the_partition_of_the_principal_it
     plan = p.run_plan({"develop": develop}, groups)
     assert plan["partition"] == "aws-us-gov" and plan["refusals"] == []
     assert plan["accounts"]["develop"]["managed_role"]["arn"] == "arn:aws-us-gov:iam::200000000002:role/spinnakerManaged"
+
+
+def test_the_managing_users_key_is_read_from_the_registered_iam_access_key_secret_result():
+    plan = p.run_plan(hosts(), GROUPS)
+    key = {"access_key_id": "AKIAEXAMPLE", "secret_access_key": "example"}
+    hostvars = {"spinnakerManaging": {"spinnaker_plan": plan, "managing_account_key": {"changed": False, "access_key": key}},
+                "develop": {"spinnaker_plan": plan, "managing_account_key": {"access_key": {"access_key_id": "AKIAOTHER"}}}}
+    results = p.read_results(plan, hostvars)
+    assert results["spinnakerManaging"]["access_key"] == key
+    assert results["develop"]["access_key"] is None  # only the managing host's key counts
+    assert p.run_outcome(plan, results)["access_key"] == key
+    # Skipped (IAM off and no key needed), or no key stored: none.
+    for registered in ({"changed": False, "skipped": True}, {"access_key": {}}, None):
+        hostvars["spinnakerManaging"]["managing_account_key"] = registered
+        assert p.read_results(plan, hostvars)["spinnakerManaging"]["access_key"] is None
