@@ -12,8 +12,10 @@ description:
     host's registered results once (C(hostvars) of the calling task), and returns what the run did so far (the pure
     function C(run_outcome) of C(plugins/module_utils/plan.py)).
   - The accounts, each the plan's entry with C(iam_ok) (false when the host is in the run, the run converges IAM,
-    the account is present and its IAM task did not succeed; such an account is not added to or changed in
-    Spinnaker). C(iam_failed), the names of those accounts. C(access_key), the managing user's key (a secret, so keep the
+    the account is present and its IAM task did not succeed), C(chain_ok) (false when the trust-chain check, which
+    runs before registration, failed for its account) and C(ready) (both; only a ready account is added to or
+    changed in Spinnaker). C(iam_failed), the names of the accounts whose IAM failed; C(chain_failed), the accounts
+    whose chain failed, with the reason. C(access_key), the managing user's key (a secret, so keep the
     result in a C(no_log) task). C(registration), the writer's report (C(done), C(error), C(unlisted), C(refused),
     C(access_key_ids)). C(trust_policies), by host, the trust policy this run wrote or read.
   - Computed once per play that needs it (C(run_once) or a task of one host), not per host.
@@ -44,13 +46,17 @@ _raw:
   elements: dict
   contains:
     accounts:
-      description: The plan's accounts in inventory order, each with C(iam_ok).
+      description: The plan's accounts in inventory order, each with C(iam_ok), C(chain_ok) and C(ready).
       type: list
       elements: dict
     iam_failed:
       description: The Spinnaker names of the accounts whose IAM failed in this run.
       type: list
       elements: str
+    chain_failed:
+      description: The accounts whose trust chain failed the check, each C(name), C(account_id) and C(reason).
+      type: list
+      elements: dict
     access_key:
       description: The managing user's access key, C(access_key_id) and C(secret_access_key), or empty.
       type: dict

@@ -301,21 +301,27 @@ def _refusals(hosts, order, managing_hosts, settings, registration, regions_of, 
 
 
 def run_outcome(plan, results):
-    """What the run did so far, for the plays after the one that did it: the account model with ``iam_ok``, the
-    accounts whose IAM failed, the registration's report, the managing user's access key and the trust policies.
+    """What the run did so far, for the plays after the one that did it: the account model with ``iam_ok``,
+    ``chain_ok`` and ``ready``, the accounts whose IAM or trust chain failed, the registration's report, the managing
+    user's access key and the trust policies.
 
     ``plan``: ``run_plan``'s result. ``results``: ``{host: {"in_run": bool, "iam": the registered result of the
     IAM task or None, "registration": the writer's registered result or None, "provider": Halyard's provider
-    result or None, "access_key": the managing user's key or None}}`` for the account hosts and the registration
-    host (a host outside the run, ``--limit``, has ``in_run`` false).
+    result or None, "access_key": the managing user's key or None, "check": the managing host's
+    ``sts_trust_check`` result or None}}`` for the account hosts and the registration host (a host outside the
+    run, ``--limit``, has ``in_run`` false).
 
     An account's IAM failed when the host is in the run, the run converges IAM, the account is present, and the
-    IAM task has no successful result; such an account keeps ``iam_ok`` false and is not added to or changed in
-    Spinnaker. Returns ``{"accounts": [...], "iam_failed": [names], "access_key": {...}, "registration": {"done",
-    "error", "unlisted", "refused", "access_key_ids"}, "trust_policies": {host: policy}}`` (``error``: the message of
-    a registration that failed, kept by the register play's rescue, or ``None``).
+    IAM task has no successful result. Its chain failed when the trust-chain check (which runs before registration)
+    has a failed row for its account id. Either makes ``ready`` false: the account is not added to or changed in
+    Spinnaker (an account already registered keeps its entry). Returns ``{"accounts": [...], "iam_failed":
+    [names], "chain_failed": [{"name", "account_id", "reason"}], "access_key": {...}, "registration": {"done",
+    "error", "unlisted", "refused", "access_key_ids"}, "trust_policies": {host: policy}}`` (``error``: the message
+    of a registration that failed, kept by the register play's rescue, or ``None``).
     """
-    accounts, failed, trusts = [], [], {}
+    managing = results.get(plan["managing"]["host"]) or {}
+    chain = _chain_failures(managing.get("check"))
+    accounts, failed, chain_failed, trusts = [], [], [], {}
     for host in plan["order"]:
         account = dict(plan["accounts"][host])
         result = results.get(host) or {}
@@ -323,17 +329,31 @@ def run_outcome(plan, results):
         converged = isinstance(iam, dict) and not iam.get("failed") and not iam.get("skipped")
         account["iam_ok"] = (account["state"] == "absent" or not plan["switches"]["iam"]
                              or not result.get("in_run") or converged)
+        reason = chain.get(account["account_id"]) if account["state"] == "present" else None
+        account["chain_ok"] = reason is None
+        account["ready"] = account["iam_ok"] and account["chain_ok"]
         if not account["iam_ok"]:
             failed.append(account["name"])
+        elif reason is not None:
+            chain_failed.append({"name": account["name"], "account_id": account["account_id"], "reason": reason})
         if converged and (iam.get("roles") or [{}])[0].get("policy") is not None:
             trusts[host] = iam["roles"][0]["policy"]
         elif result.get("trust_policy") is not None:
             trusts[host] = result["trust_policy"]
         accounts.append(account)
-    managing = results.get(plan["managing"]["host"]) or {}
     registration = results.get(plan["registration"]["host"]) or {}
-    return {"accounts": accounts, "iam_failed": failed, "access_key": managing.get("access_key") or {},
+    return {"accounts": accounts, "iam_failed": failed, "chain_failed": chain_failed,
+            "access_key": managing.get("access_key") or {},
             "registration": _registration_outcome(registration), "trust_policies": trusts}
+
+
+def _chain_failures(check):
+    """``{account_id: reason}`` of the failed rows of an ``sts_trust_check`` result (``{}`` when the check did not
+    run, was skipped or failed as a task: then no account is held back by it)."""
+    if not isinstance(check, dict) or check.get("skipped") or check.get("failed"):
+        return {}
+    return dict((str(row.get("account_id")), row.get("reason") or "the trust chain check failed")
+                for row in check.get("rows") or [] if not row.get("ok"))
 
 
 def _registration_outcome(result):
@@ -377,7 +397,8 @@ def check_inputs(plan, outcome, managing_policy=None):
     ``{"roles": [{"role_arn", "external_id", "registration"}], "trusts": [{"account_id", "policy", "external_id"}],
     "sid": the owned trust Sid, "drift": ["account 999999999999 in the managing policy", "Spinnaker account x"]}``.
     """
-    registration = plan["registration"]["path"] if outcome["registration"]["done"] else None
+    # The writer that registers the accounts (the check runs before it, so it is what the run will register with).
+    registration = plan["registration"]["path"] if plan["switches"]["registration"] else None
     roles, trusts = [], []
     for account in outcome["accounts"]:
         if account["state"] != "present" or not account["iam_ok"]:
@@ -431,7 +452,7 @@ def read_results(plan, hostvars):
     IAM off), ``spinnaker_halyard_result``, ``spinnaker_clouddriver_result`` or ``spinnaker_gate_result`` and
     ``spinnaker_halyard_provider`` (the registration's, ``REGISTRATION_RESULTS``), and the managing
     host's ``managing_account_key`` (``iam_access_key_secret``'s result: its ``access_key``, ``{}`` or missing when
-    no key is stored or the task was skipped)."""
+    no key is stored or the task was skipped) and ``verify_result`` (the trust-chain check's)."""
     results = {}
     registration_host = plan["registration"]["host"]
     for host in list(plan["order"]) + [h for h in [registration_host] if h and h not in plan["order"]]:
@@ -448,5 +469,6 @@ def read_results(plan, hostvars):
             "provider": variables.get("spinnaker_halyard_provider") if host == registration_host else None,
             "registration_error": variables.get("spinnaker_registration_error") if host == registration_host else None,
             "access_key": managing_key if host == plan["managing"]["host"] else None,
+            "check": variables.get("verify_result") if host == plan["managing"]["host"] else None,
         }
     return results

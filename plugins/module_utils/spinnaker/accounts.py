@@ -14,9 +14,10 @@ account is a dict::
      "permissions": {"READ": ["team"], "WRITE": ["team"]} or None, "lambda_enabled": True or None,
      "partition": "aws", "state": "present" or "absent"}
 
-What the run did is not part of it: ``module_utils.plan.run_outcome`` adds ``iam_ok`` to each account (false for a
-present account whose IAM failed in this run: such an account is not added to or changed in Spinnaker's
-configuration), and the writers below read it.
+What the run did is not part of it: ``module_utils.plan.run_outcome`` adds ``iam_ok``, ``chain_ok`` and ``ready``
+to each account (``ready`` is false for a present account whose IAM failed in this run, or whose trust chain
+failed the check before registration: such an account is not added to or changed in Spinnaker's configuration),
+and the writers below read ``ready``.
 
 Rules (one place for each):
 
@@ -97,9 +98,9 @@ def account_model(hosts, default_partition="aws"):
 def halyard_accounts(accounts, assume_role=None, adopt=()):
     """The ``accounts`` option of ``spinnaker.aws.halyard_aws_account`` for the account model.
 
-    A present account whose IAM converged is ensured with every field (``external_id: ""`` when it has none, which
-    makes the module remove a stored one); an absent account is deleted; a present account whose IAM failed in
-    this run is left out (left as Spinnaker has it). ``assume_role``: Halyard's ``assumeRole``
+    A present account that is ``ready`` (its IAM converged and its trust chain holds) is ensured with every field
+    (``external_id: ""`` when it has none, which makes the module remove a stored one); an absent account is
+    deleted; a present account that is not ready is left out (left as Spinnaker has it). ``assume_role``: Halyard's ``assumeRole``
     (``role/spinnakerManaged``), made the full role ARN outside the ``aws`` partition (``full_assume_role``);
     ``None`` takes each account's ``assume_role`` (the run plan's).
     Every entry carries the account id, so that the module leaves alone an account of
@@ -111,7 +112,7 @@ def halyard_accounts(accounts, assume_role=None, adopt=()):
         if account["state"] == "absent":
             result.append({"name": account["name"], "account_id": account["account_id"], "state": "absent",
                            "adopt": account["name"] in adopt})
-        elif account["iam_ok"]:
+        elif account["ready"]:
             result.append({
                 "adopt": account["name"] in adopt,
                 "name": account["name"],
@@ -152,15 +153,15 @@ def registration_entries(accounts, assume_role):
     ``spinnaker.aws.gate_aws_accounts``) for the account model.
 
     ``assume_role``: a function of one account returning its ``assumeRole`` (see ``assume_role_for``). A present
-    account whose IAM converged gives every field the model has (``external_id: None`` when it has none);
-    an absent account gives ``{"name", "account_id", "state": "absent"}``; a present account whose IAM failed in
-    this run is left out, so the writers leave it as Spinnaker has it.
+    account that is ``ready`` (its IAM converged and its trust chain holds) gives every field the model has
+    (``external_id: None`` when it has none); an absent account gives ``{"name", "account_id", "state": "absent"}``;
+    a present account that is not ready is left out, so the writers leave it as Spinnaker has it.
     """
     entries = []
     for account in accounts:
         if account["state"] == "absent":
             entries.append({"name": account["name"], "account_id": account["account_id"], "state": "absent"})
-        elif account["iam_ok"]:
+        elif account["ready"]:
             entries.append({
                 "name": account["name"], "account_id": account["account_id"], "assume_role": assume_role(account),
                 "regions": list(account["regions"]), "external_id": account["external_id"],

@@ -27,8 +27,8 @@ def test_a_host_external_id_wins_over_the_default_and_empty_means_none():
 
 
 def outcome(accounts, failed=()):
-    """The accounts as run_outcome gives them to the writers: each with ``iam_ok`` (false for ``failed`` hosts)."""
-    return [dict(a, iam_ok=a["host"] not in failed) for a in accounts]
+    """The accounts as run_outcome gives them to the writers: each with ``ready`` (false for ``failed`` hosts)."""
+    return [dict(a, ready=a["host"] not in failed) for a in accounts]
 
 
 def test_account_model_names_states_and_external_ids():

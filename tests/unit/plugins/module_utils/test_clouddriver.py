@@ -9,10 +9,10 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker import clo
 from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker import gate
 
 
-def model(partition="aws", iam_ok=True, **variables):
-    """One account as run_outcome gives it to the writers (``iam_ok``: its IAM did not fail in this run)."""
+def model(partition="aws", ready=True, **variables):
+    """One account as run_outcome gives it to the writers (``ready``: its IAM converged, its trust chain holds)."""
     host = dict({"host": "develop", "aws_account_id": "200000000002", "spinnaker_regions": ["us-east-1"]}, **variables)
-    return [dict(a, iam_ok=iam_ok) for a in accounts.account_model([host], default_partition=partition)]
+    return [dict(a, ready=ready) for a in accounts.account_model([host], default_partition=partition)]
 
 
 def entries(partition="aws", **variables):
@@ -39,7 +39,7 @@ def test_outside_the_aws_partition_the_assume_role_is_a_full_arn():
 
 
 def test_an_account_whose_iam_failed_is_left_out_and_an_offboarded_one_is_absent():
-    failed = model(iam_ok=False)
+    failed = model(ready=False)
     assert accounts.registration_entries(failed, accounts.assume_role_for) == []
     assert entries(spinnaker_account_state="absent") == [{"name": "develop", "account_id": "200000000002", "state": "absent"}]
 

@@ -138,6 +138,19 @@ def test_an_account_whose_iam_task_failed_is_kept_out_and_one_outside_the_run_is
     assert outcome["trust_policies"] == {"spinnakerManaging": {"Statement": []}}
 
 
+def test_an_account_whose_trust_chain_failed_the_check_is_not_ready_and_named_with_the_reason():
+    plan = p.run_plan(hosts(), GROUPS)
+    check = {"rows": [{"account_id": "200000000002", "ok": False, "reason": "AccessDenied: not trusted"},
+                      {"account_id": "300000000003", "ok": True}]}
+    outcome = p.run_outcome(plan, {"spinnakerManaging": {"in_run": True, "iam": {"roles": [{}]}, "check": check}})
+    assert [(a["name"], a["iam_ok"], a["chain_ok"], a["ready"]) for a in outcome["accounts"]] == [
+        ("develop", True, False, False), ("staging", True, True, True), ("spinnakerManaging", True, True, True)]
+    assert outcome["chain_failed"] == [{"name": "develop", "account_id": "200000000002", "reason": "AccessDenied: not trusted"}]
+    # A check that did not run (skipped, or failed as a task) holds nothing back.
+    skipped = p.run_outcome(plan, {"spinnakerManaging": {"check": dict(check, skipped=True)}})
+    assert skipped["chain_failed"] == [] and all(a["ready"] for a in skipped["accounts"])
+
+
 def test_with_the_iam_part_off_no_account_counts_as_failed():
     plan = p.run_plan(hosts(develop={"spinnaker_iam_enabled": False}), GROUPS)
     outcome = p.run_outcome(plan, {"develop": {"in_run": True}})
