@@ -15,9 +15,10 @@ description:
     the account is present and its IAM task did not succeed), C(chain_ok) (false when the trust-chain check, which
     runs before registration, failed for its account) and C(ready) (both; only a ready account is added to or
     changed in Spinnaker). C(iam_failed), the names of the accounts whose IAM failed; C(chain_failed), the accounts
-    whose chain failed, with the reason. C(access_key), the managing user's key (a secret, so keep the
-    result in a C(no_log) task). C(registration), the writer's report (C(done), C(error), C(unlisted), C(refused),
-    C(access_key_ids)). C(trust_policies), by host, the trust policy this run wrote or read.
+    whose chain failed, with the reason; C(prune_unlisted), whether the writers prune unlisted accounts.
+    C(access_key), the managing user's key (a secret, so keep the result in a C(no_log) task). C(registration),
+    the writer's report (C(done), C(error), C(unlisted), C(refused), C(access_key_ids)). C(trust_policies), by
+    host, the trust policy this run wrote or read.
   - Computed once per play that needs it (C(run_once) or a task of one host), not per host.
 author:
   - spinnaker.aws contributors (@spinnaker-aws)
@@ -57,6 +58,12 @@ _raw:
       description: The accounts whose trust chain failed the check, each C(name), C(account_id) and C(reason).
       type: list
       elements: dict
+    prune_unlisted:
+      description:
+        - Whether the writers delete the Spinnaker accounts the inventory does not list in this run
+          (C(spinnaker_prune_unlisted_accounts)). False when an account's IAM or chain failed, since the writers
+          leave such an account out of their entries and would otherwise delete it.
+      type: bool
     access_key:
       description: The managing user's access key, C(access_key_id) and C(secret_access_key), or empty.
       type: dict

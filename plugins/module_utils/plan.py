@@ -314,10 +314,12 @@ def run_outcome(plan, results):
     An account's IAM failed when the host is in the run, the run converges IAM, the account is present, and the
     IAM task has no successful result. Its chain failed when the trust-chain check (which runs before registration)
     has a failed row for its account id. Either makes ``ready`` false: the account is not added to or changed in
-    Spinnaker (an account already registered keeps its entry). Returns ``{"accounts": [...], "iam_failed":
-    [names], "chain_failed": [{"name", "account_id", "reason"}], "access_key": {...}, "registration": {"done",
-    "error", "unlisted", "refused", "access_key_ids"}, "trust_policies": {host: policy}}`` (``error``: the message
-    of a registration that failed, kept by the register play's rescue, or ``None``).
+    Spinnaker (an account already registered keeps its entry), and the writers prune no unlisted account in that
+    run (``prune_unlisted``: ``spinnaker_prune_unlisted_accounts`` and every account ready; a held account is not in
+    the writers' entries, so pruning would delete it). Returns ``{"accounts": [...], "iam_failed": [names],
+    "chain_failed": [{"name", "account_id", "reason"}], "prune_unlisted": bool, "access_key": {...},
+    "registration": {"done", "error", "unlisted", "refused", "access_key_ids"}, "trust_policies": {host: policy}}``
+    (``error``: the message of a registration that failed, kept by the register play's rescue, or ``None``).
     """
     managing = results.get(plan["managing"]["host"]) or {}
     chain = _chain_failures(managing.get("check"))
@@ -342,7 +344,9 @@ def run_outcome(plan, results):
             trusts[host] = result["trust_policy"]
         accounts.append(account)
     registration = results.get(plan["registration"]["host"]) or {}
-    return {"accounts": accounts, "iam_failed": failed, "chain_failed": chain_failed,
+    # A writer leaves a held account out of its entries, so it reads as unlisted: pruning then would delete it.
+    prune_unlisted = bool(plan["switches"]["prune_unlisted_accounts"]) and not failed and not chain_failed
+    return {"accounts": accounts, "iam_failed": failed, "chain_failed": chain_failed, "prune_unlisted": prune_unlisted,
             "access_key": managing.get("access_key") or {},
             "registration": _registration_outcome(registration), "trust_policies": trusts}
 
@@ -411,7 +415,8 @@ def check_inputs(plan, outcome, managing_policy=None):
                            "external_id": account["external_id"] or ""})
     known = set(a["account_id"] for a in outcome["accounts"])
     drift = ["account %s in the managing policy" % a for a in _policy_account_ids(managing_policy) if a not in known]
-    drift += ["Spinnaker account %s" % name for name in outcome["registration"]["unlisted"]]
+    listed = set(a["name"] for a in outcome["accounts"])  # a held account is unlisted by its writer, not drift
+    drift += ["Spinnaker account %s" % name for name in outcome["registration"]["unlisted"] if name not in listed]
     sid = next((a["trust_sid"] for a in plan["accounts"].values()), "SpinnakerManaging")
     return {"roles": roles, "trusts": trusts, "sid": sid, "drift": drift}
 

@@ -230,7 +230,7 @@ def test_verify_playbook_on_its_own_prints_the_table_and_changes_nothing(converg
     aws.clear()
     inventory = os.path.join(ROOT, "examples", "inventory.yml")
     _rc, output, recap = run_playbook("playbooks/verify.yml", inventory, aws.endpoint, converged["hal"].home)
-    assert "200000000002  role/spinnakerManaged  yes" in output
+    assert "200000000002  role/spinnakerManaged  halyard        yes      n/a          ok    ok" in output
     assert all(counts["changed"] == 0 for counts in recap.values())
     assert aws.writes() == []
     assert ("sts", "AssumeRole") in aws.calls and ("ec2", "DescribeRegions") in aws.calls

@@ -151,6 +151,23 @@ def test_an_account_whose_trust_chain_failed_the_check_is_not_ready_and_named_wi
     assert skipped["chain_failed"] == [] and all(a["ready"] for a in skipped["accounts"])
 
 
+def test_no_unlisted_account_is_pruned_in_a_run_that_holds_an_account_back():
+    plan = p.run_plan(hosts(develop={"spinnaker_prune_unlisted_accounts": True}), GROUPS)
+    assert p.run_outcome(plan, {})["prune_unlisted"] is True
+    denied = {"rows": [{"account_id": "300000000003", "ok": False, "reason": "not trusted"}]}
+    assert p.run_outcome(plan, {"spinnakerManaging": {"check": denied}})["prune_unlisted"] is False
+    assert p.run_outcome(plan, {"develop": {"in_run": True, "iam": {"failed": True}}})["prune_unlisted"] is False
+    assert p.run_outcome(p.run_plan(hosts(), GROUPS), {})["prune_unlisted"] is False  # not asked
+
+
+def test_an_account_the_writer_left_out_because_it_was_held_back_is_not_drift():
+    plan = p.run_plan(hosts(), GROUPS)
+    denied = {"rows": [{"account_id": "300000000003", "ok": False, "reason": "not trusted"}]}
+    outcome = p.run_outcome(plan, {"spinnakerManaging": {"check": denied},
+                                   "localhost": {"registration": {"unlisted": ["staging", "hand-made"]}}})
+    assert p.check_inputs(plan, outcome)["drift"] == ["Spinnaker account hand-made"]
+
+
 def test_with_the_iam_part_off_no_account_counts_as_failed():
     plan = p.run_plan(hosts(develop={"spinnaker_iam_enabled": False}), GROUPS)
     outcome = p.run_outcome(plan, {"develop": {"in_run": True}})
