@@ -398,8 +398,8 @@ def check_inputs(plan, outcome, managing_policy=None):
 
     ``outcome``: ``run_outcome``'s result; ``managing_policy``: the managing policy document this run wrote (its
     ``SpinnakerAssumeManagedRoles`` statement tells accounts the inventory no longer lists). Returns
-    ``{"roles": [{"role_arn", "external_id", "registration"}], "trusts": [{"account_id", "policy", "external_id"}],
-    "sid": the owned trust Sid, "drift": ["account 999999999999 in the managing policy", "Spinnaker account x"]}``.
+    ``{"roles": [{"role_arn", "external_id", "registration", "regions"}], "trusts": [{"account_id", "policy",
+    "external_id"}], "sid": the owned trust Sid, "drift": ["account 999999999999 in the managing policy", "Spinnaker account x"]}``.
     """
     # The writer that registers the accounts (the check runs before it, so it is what the run will register with).
     registration = plan["registration"]["path"] if plan["switches"]["registration"] else None
@@ -408,7 +408,7 @@ def check_inputs(plan, outcome, managing_policy=None):
         if account["state"] != "present" or not account["iam_ok"]:
             continue
         roles.append({"role_arn": account["managed_role"]["arn"], "external_id": account["external_id"],
-                      "registration": registration})
+                      "registration": registration, "regions": list(account["regions"])})
         policy = outcome["trust_policies"].get(account["host"])
         if policy is not None:
             trusts.append({"account_id": account["account_id"], "policy": policy,

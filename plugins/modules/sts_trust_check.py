@@ -15,7 +15,8 @@ description:
     and the second must FAIL - a role whose trust has no C(sts:ExternalId) condition accepts any external id, so
     only the failing call proves the condition is there.
   - Checks that the assumed identity is in the expected account, and makes one harmless read call with the
-    session (C(ec2:DescribeRegions)), as clouddriver does when it starts.
+    session (C(ec2:DescribeRegions)), as clouddriver does when it starts; its answer tells whether the account can
+    use each region of O(roles[].regions).
   - Session names identify the run (C(spinnaker-verify-<run_id>-<account>)), so the calls can be found in
     CloudTrail.
   - Changes nothing. Returns one row per role and a table; fails only with O(fail_on_error).
@@ -43,11 +44,21 @@ options:
           - How the run registered the account with Spinnaker (V(halyard), V(clouddriver_config), V(account_api)),
             shown in the table's C(registered by) column. Not checked.
         type: str
+      regions:
+        description:
+          - The regions Spinnaker will use in the account. With O(read_check), each must be listed by
+            C(ec2:DescribeRegions) with C(AllRegions=true) in the account as C(opt-in-not-required) or
+            C(opted-in); a region not opted in, or not visible to the account (an SCP), fails the role with
+            C(region not enabled), naming the regions.
+        type: list
+        elements: str
   run_id:
     description: Identifies this run in the session names. Default the current time as seconds since the epoch.
     type: str
   read_check:
-    description: Make one C(ec2:DescribeRegions) call with each session.
+    description:
+      - Make one C(ec2:DescribeRegions) call (C(AllRegions=true)) with each session, and check O(roles[].regions)
+        against its answer.
     type: bool
     default: true
   consistency_timeout:
@@ -55,7 +66,8 @@ options:
       - Seconds to keep retrying C(AccessDenied) and C(InvalidClientTokenId) on the assume WITH the external id.
         IAM is eventually consistent, so a trust or policy changed moments ago, or an access key created moments
         ago, can take some seconds to apply. Nothing else is retried (but throttling, by the AWS client); the call
-        without the external id is not retried.
+        without the external id is not retried. A role assumed after a retry says so in its row
+        (RV(rows[].attempts)) and in the table.
     type: int
     default: 30
   fail_on_error:
@@ -114,20 +126,27 @@ rows:
     read_ok:
       description: Whether ec2:DescribeRegions succeeded with the session (null when not checked).
       type: bool
+    regions_unusable:
+      description: The regions of O(roles[].regions) the account cannot use (not opted in, or not listed).
+      type: list
+      elements: str
+    attempts:
+      description: The assume calls WITH the external id made (more than 1 when IAM propagation was waited for).
+      type: int
     ok:
       description: Whether the role passed every check.
       type: bool
     reason:
       description:
         - Why it failed, null when ok. One of C(not trusted), C(policy does not allow AssumeRole),
-          C(external id not enforced), C(account mismatch), C(read call failed).
+          C(external id not enforced), C(account mismatch), C(read call failed), C(region not enabled).
       type: str
     error:
       description: The AWS error message behind the reason, if any.
       type: str
   sample: [{"account_id": "200000000002", "role_arn": "arn:aws:iam::200000000002:role/spinnakerManaged",
             "assumed": true, "external_id_enforced": null, "identity_account": "200000000002", "read_ok": true,
-            "ok": true, "reason": null, "error": null}]
+            "regions_unusable": [], "attempts": 1, "ok": true, "reason": null, "error": null}]
 table:
   description: The rows as a fixed-width table, one line each after a header.
   returned: always
@@ -161,6 +180,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check impo
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import new_row
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import role_account
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import session_name
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_check import unusable_regions
 
 
 # IAM is eventually consistent: a trust or policy merged seconds ago can still deny (AccessDenied), and an access
@@ -188,7 +208,7 @@ def check_role(module, sts, spec, run_id, sleep=time.sleep, clients=None):
     expected = spec["account_id"] or role_account(role_arn)
     row = new_row(role_arn, expected, spec["external_id"], spec.get("registration"))
     try:
-        response, _attempts = retry_on(
+        response, row["attempts"] = retry_on(
             lambda: assume(sts, role_arn, session_name(run_id, role_arn), spec["external_id"]),
             lambda e: _error(e)[0] in RETRYABLE_CODES,
             module.params["consistency_timeout"],
@@ -213,8 +233,9 @@ def check_role(module, sts, spec, run_id, sleep=time.sleep, clients=None):
         # DescribeRegions answers in any region: us-east-1 when the module has none.
         ec2 = (clients or SessionClients(module)).client("ec2", credentials, region=module.region or "us-east-1")
         try:
-            ec2.describe_regions(aws_retry=True)
+            described = ec2.describe_regions(aws_retry=True, AllRegions=True)
             row["read_ok"] = True
+            row["regions_unusable"] = unusable_regions(spec.get("regions"), described.get("Regions"))
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             row["read_ok"] = False
             row["error"] = str(e)
@@ -232,6 +253,7 @@ def main():
                 external_id=dict(type="str", no_log=False),
                 account_id=dict(type="str"),
                 registration=dict(type="str"),
+                regions=dict(type="list", elements="str"),
             ),
         ),
         run_id=dict(type="str"),

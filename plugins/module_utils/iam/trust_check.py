@@ -33,6 +33,10 @@ REASON_POLICY = "policy does not allow AssumeRole"
 REASON_EXTERNAL_ID = "external id not enforced"
 REASON_ACCOUNT = "account mismatch"
 REASON_READ = "read call failed"
+REASON_REGIONS = "region not enabled"
+# EC2 DescribeRegions' OptInStatus of a region an account can use (EC2 API reference, RegionType): a region enabled
+# by default, or an opt-in region the account opted in to. "not-opted-in" regions are listed only with AllRegions.
+USABLE_OPT_IN = ("opt-in-not-required", "opted-in")
 
 
 def role_account(role_arn):
@@ -65,10 +69,25 @@ def assumed_account(assumed_role_arn):
     return match.group(1) if match else None
 
 
+def unusable_regions(wanted, described):
+    """The regions of ``wanted`` (names) the account cannot use, in ``wanted``'s order.
+
+    ``described``: the ``Regions`` of ``ec2:DescribeRegions`` with ``AllRegions=true`` in the account
+    (``[{"RegionName", "OptInStatus"}]``). A region is usable when it is listed with ``opt-in-not-required`` or
+    ``opted-in``; a region listed ``not-opted-in``, or not listed at all (unknown to the partition, or hidden by an
+    SCP on ``ec2:DescribeRegions``), is not: clouddriver's calls there fail for that account.
+    """
+    usable = set(r.get("RegionName") for r in described or []
+                 if r.get("OptInStatus", "opt-in-not-required") in USABLE_OPT_IN)
+    return [region for region in wanted or [] if region not in usable]
+
+
 def new_row(role_arn, expected_account, external_id, registration=None):
     """The report row of one role before any call. ``registration``: how the run registered the account with
     Spinnaker (``halyard``, ``clouddriver_config``, ``account_api``), shown in the table when given."""
     return {
+        "regions_unusable": [],
+        "attempts": 0,
         "registration": registration,
         "account_id": expected_account,
         "role_arn": role_arn,
@@ -93,6 +112,9 @@ def finish_row(row):
         row["reason"] = REASON_EXTERNAL_ID
     elif row["read_ok"] is False:
         row["reason"] = REASON_READ
+    elif row["regions_unusable"]:
+        row["reason"] = REASON_REGIONS
+        row["error"] = row["error"] or "%s: not opted in, or not visible to the account" % ", ".join(row["regions_unusable"])
     row["ok"] = row["reason"] is None
     return row
 
@@ -106,6 +128,8 @@ def format_table(rows):
         external = "n/a" if not row["external_id_configured"] else ("enforced" if row["external_id_enforced"] else "NOT enforced")
         read = "n/a" if row["read_ok"] is None else ("ok" if row["read_ok"] else "failed")
         result = "ok" if row["ok"] else "FAIL: %s" % row["reason"] + (" (%s)" % row["error"] if row.get("error") else "")
+        if row.get("attempts", 0) > 1:  # AccessDenied retried: a trust written moments ago was not yet honoured
+            result += " (assumed at attempt %d: IAM propagation)" % row["attempts"]
         by = (row.get("registration") or "-",) if registered else ()
         lines.append((row["account_id"], row["role_arn"].split(":")[-1]) + by + ("yes" if row["assumed"] else "no", external, read, result))
     widths = [max(len(str(x[i])) for x in [header] + lines) for i in range(len(header) - 1)]

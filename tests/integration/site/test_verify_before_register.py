@@ -26,14 +26,13 @@ import re
 import pytest
 import yaml
 
+from tests.gate.emulator import GateEmulator
 from tests.halyard.emulator import Emulator
 from tests.local_aws import LocalAWS
 from tests.playbook import ROOT
 from tests.playbook import run_playbook
 from tests.sts_trust import TrustConfig
 from tests.sts_trust import deny_assume_role_into
-
-pytestmark = pytest.mark.xdist_group("verify_before_register")
 
 NAMES = ("spinnakerManaging", "develop", "staging")
 FAST_CHECK = {"verify_consistency_timeout": "2"}
@@ -183,6 +182,7 @@ def registered(tmp_path_factory):
         yield state
 
 
+@pytest.mark.xdist_group("verify_before_register_registered")
 def test_a_foreign_deny_for_the_managing_user_keeps_that_registered_account_as_halyard_has_it(registered):
     world, second = registered["world"], registered["second"]
     assert registered["first"]["rc"] == 0, registered["first"]["output"][-3000:]
@@ -202,6 +202,7 @@ def test_a_foreign_deny_for_the_managing_user_keeps_that_registered_account_as_h
     assert registered["foreign_deny"] in registered["second_trusts"]["staging"]["Statement"]
 
 
+@pytest.mark.xdist_group("verify_before_register_registered")
 def test_nothing_is_pruned_while_a_chain_fails_and_the_fixed_rerun_prunes_and_registers(registered):
     # Run 2: develop's chain holds, but staging's failed: develop's owned statement keeps the previous user.
     assert registered["previous"] in owned_statement(registered["second_trusts"]["develop"])["Principal"]["AWS"]
@@ -216,6 +217,7 @@ def test_nothing_is_pruned_while_a_chain_fails_and_the_fixed_rerun_prunes_and_re
     assert ("iam", "UpdateAssumeRolePolicy") in third["writes"], third["writes"]
 
 
+@pytest.mark.xdist_group("verify_before_register_registered")
 def test_a_trust_rewritten_to_another_principal_keeps_that_account_as_halyard_has_it_in_a_run_without_iam(registered):
     world, fourth = registered["world"], registered["fourth"]
     message = chain_failure(fourth)
@@ -309,6 +311,7 @@ def scp(tmp_path_factory):
                "second_accounts": world.hal_accounts()}
 
 
+@pytest.mark.xdist_group("verify_before_register_scp")
 def test_an_scp_denying_assume_role_into_one_account_keeps_it_out_of_a_first_halconfig(scp):
     world, first = scp["world"], scp["first"]
     message = chain_failure(first)
@@ -322,6 +325,7 @@ def test_an_scp_denying_assume_role_into_one_account_keeps_it_out_of_a_first_hal
     assert prune_writes(first) == [], first["writes"]
 
 
+@pytest.mark.xdist_group("verify_before_register_scp")
 def test_with_prune_unlisted_an_scp_into_a_registered_account_still_keeps_its_entry(scp):
     world, second = scp["world"], scp["second"]
     message = chain_failure(second)
@@ -332,3 +336,26 @@ def test_with_prune_unlisted_an_scp_into_a_registered_account_still_keeps_its_en
     assert prune_writes(second) == [], second["writes"]
     # staging's chain failed: Spinnaker keeps the entry it had, even though the run prunes unlisted accounts.
     assert accounts.get("staging") == scp["first_accounts"]["staging"], sorted(accounts)
+
+
+# --- 4. a region the account has not opted in to (the Account Management API, through the gate emulator) ---------
+
+
+def test_a_region_not_opted_in_keeps_that_account_out_of_clouddrivers_stored_accounts(tmp_path):
+    with GateEmulator(username="spinnaker-aws", password="gate-password-0c1f", reload_seconds=0.1) as gate:
+        with LocalAWS(trust=TrustConfig()) as aws:
+            world = World(aws, tmp_path)
+            # eu-west-1 is enabled by default in real AWS; the layer marks it not-opted-in for develop only.
+            aws.trust.config.not_opted_in = {world.ids["develop"]: ["eu-west-1"]}
+            settings = {"spinnaker_gate_url": gate.url, "spinnaker_gate_username": "spinnaker-aws",
+                        "spinnaker_gate_password": "gate-password-0c1f", "spinnaker_gate_poll_interval": 0.1}
+            inventory = world.inventory("inventory.yml", registration=("gate", settings), regions=MORE_REGIONS)
+            run = world.run(inventory, spinnaker_registration="account_api")
+
+            message = chain_failure(run)
+            assert "develop (region not enabled)" in message and "staging" not in message, message
+            row = check_row(run["output"], world, "develop")
+            assert "FAIL: region not enabled (eu-west-1: not opted in" in row, row
+            assert sorted(gate.stored) == ["spinnakerManaging", "staging"]
+            assert regions(gate.stored["staging"]) == MORE_REGIONS
+            assert prune_writes(run) == [], run["writes"]

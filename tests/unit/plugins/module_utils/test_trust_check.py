@@ -65,3 +65,27 @@ def test_rows_and_table():
 def test_role_account_rejects_non_role_arns():
     with pytest.raises(ValueError):
         tc.role_account("arn:aws:iam::200000000002:user/x")
+
+
+def test_a_region_not_opted_in_or_not_listed_is_unusable_in_the_order_asked():
+    described = [{"RegionName": "us-east-1", "OptInStatus": "opt-in-not-required"},
+                 {"RegionName": "af-south-1", "OptInStatus": "opted-in"},
+                 {"RegionName": "ap-east-1", "OptInStatus": "not-opted-in"}]
+    assert tc.unusable_regions(["ap-east-1", "us-east-1", "af-south-1", "eu-west-1"], described) == ["ap-east-1", "eu-west-1"]
+    assert tc.unusable_regions(None, described) == []
+
+
+def test_an_assumed_role_whose_account_cannot_use_a_region_fails_naming_it():
+    row = tc.new_row("arn:aws:iam::200000000002:role/spinnakerManaged", "200000000002", None)
+    row.update(assumed=True, identity_account="200000000002", read_ok=True, regions_unusable=["ap-east-1"], attempts=1)
+    tc.finish_row(row)
+    assert row["ok"] is False and row["reason"] == "region not enabled"
+    assert tc.format_table([row])[1].endswith("FAIL: region not enabled (ap-east-1: not opted in, or not visible to the account)")
+
+
+def test_the_table_says_when_the_assume_waited_for_iam_propagation():
+    row = tc.new_row("arn:aws:iam::200000000002:role/spinnakerManaged", "200000000002", None)
+    row.update(assumed=True, identity_account="200000000002", read_ok=True, attempts=3)
+    tc.finish_row(row)
+    assert row["ok"] is True
+    assert tc.format_table([row])[1].endswith("ok (assumed at attempt 3: IAM propagation)")
