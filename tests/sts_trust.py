@@ -50,7 +50,8 @@ Where it differs from AWS:
   ``InvalidClientTokenId`` for an unknown key. Signatures, inactive keys and session expiry are not checked.
 - A role that does not exist is refused with the same ``AccessDenied``, as STS does; plain moto issues a session
   for it. ``LocalAWS.client(account_id)`` for an account that is not a member of a moto Organization (no
-  ``OrganizationAccountAccessRole``) is therefore refused with the layer on.
+  ``OrganizationAccountAccessRole``) is therefore refused with the layer on, unless that role's name is in
+  ``TrustConfig.unchecked_roles`` (``--unchecked-role``): then moto answers, unevaluated, as without the layer.
 - Only ``sts:AssumeRole`` is evaluated: ``AssumeRoleWithWebIdentity``/``WithSAML``, ``GetFederationToken``,
   session tags (``sts:TagSession``, ``aws:RequestTag``), MFA keys and role chaining limits are moto's. Every
   other API call is moto's, whatever the policies and SCPs say; a call in a region the account has not opted in
@@ -336,24 +337,31 @@ def organization_id(account_id):
 @dataclass
 class TrustConfig:
     """``scps``: account id (``"*"``: every account) -> SCP-like policy documents for the principals of that
-    account; ``not_opted_in``: account id -> regions that account has not opted in to."""
+    account; ``not_opted_in``: account id -> regions that account has not opted in to; ``unchecked_roles``: role
+    names whose AssumeRole the layer passes to moto unevaluated (the bootstrap role of an inventory whose accounts
+    are not members of a moto Organization: moto cannot create an account with a given id, so nothing could create
+    that role in it; plain moto grants every AssumeRole, so this is moto's answer, not STS's)."""
 
     scps: dict = field(default_factory=dict)
     not_opted_in: dict = field(default_factory=dict)
+    unchecked_roles: list = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data):
-        return cls(scps=dict(data.get("scps", {})), not_opted_in={a: list(r) for a, r in data.get("not_opted_in", {}).items()})
+        return cls(scps=dict(data.get("scps", {})), not_opted_in={a: list(r) for a, r in data.get("not_opted_in", {}).items()},
+                   unchecked_roles=list(data.get("unchecked_roles", [])))
 
 
 class TrustLayer:
     """WSGI middleware in front of moto's application. ``decisions`` lists ``(caller ARN, role ARN, allowed)``
-    for every AssumeRole it answered."""
+    for every AssumeRole it answered; ``answers`` the same as ``{"caller", "role_arn", "external_id": whether the
+    request had one, "allowed"}``."""
 
     def __init__(self, app, config=None):
         self.app = app
         self.config = config if config is not None else TrustConfig()
         self.decisions = []
+        self.answers = []
         self._lock = threading.Lock()
 
     def scps_for(self, account_id):
@@ -382,11 +390,15 @@ class TrustLayer:
 
     def _assume_role(self, environ, start_response, access_key_id, parameters):
         role_arn = parameters.get("RoleArn", "")
+        if role_arn.rsplit("/", 1)[-1] in self.config.unchecked_roles:
+            return self.app(environ, start_response)
         caller = find_caller(access_key_id)
         context = request_context(caller, parameters, organization_id(caller.account_id))
         allowed = assume_role_allowed(caller, role_arn, find_trust_policy(role_arn), context, self.scps_for(caller.account_id))
         with self._lock:
             self.decisions.append((caller.arn, role_arn, allowed))
+            self.answers.append({"caller": caller.arn, "role_arn": role_arn, "allowed": allowed,
+                                 "external_id": "ExternalId" in parameters})
         if allowed:
             return self.app(environ, start_response)
         status, headers, body = access_denied(caller.arn, role_arn)
@@ -430,6 +442,9 @@ def parse_args(argv=None):
                         help="an SCP-like deny, for every account, of sts:AssumeRole into ACCOUNT's roles (repeatable)")
     parser.add_argument("--not-opted-in", metavar="ACCOUNT=REGION[,REGION]", action="append", default=[],
                         help="regions ACCOUNT has not opted in to (repeatable)")
+    parser.add_argument("--unchecked-role", metavar="NAME", action="append", default=[],
+                        help="a role name whose AssumeRole moto answers unevaluated, e.g. the bootstrap role of "
+                             "accounts that are not in a moto Organization (repeatable)")
     parser.add_argument("--managed-policies", metavar="NAME[,NAME]",
                         help="only these AWS managed policies in each account's IAM (default: moto's whole catalogue; '': none)")
     return parser.parse_args(argv)
@@ -442,6 +457,7 @@ def config_from_args(args):
             config = TrustConfig.from_json(json.load(handle))
     for account_id in args.deny_assume_role_into:
         config.scps.setdefault("*", []).append(deny_assume_role_into(account_id))
+    config.unchecked_roles.extend(args.unchecked_role)
     for entry in args.not_opted_in:
         account_id, regions = entry.split("=", 1) if "=" in entry else (entry, "")
         config.not_opted_in.setdefault(account_id, []).extend(r for r in regions.split(",") if r)

@@ -194,6 +194,20 @@ def test_without_the_layer_moto_grants_what_the_layer_refuses():
         aws.client("sts").assume_role(RoleArn=role, RoleSessionName="moto-grants-it")
 
 
+def test_an_unchecked_role_is_moto_s_answer_and_every_other_assume_role_is_evaluated_and_recorded():
+    config = TrustConfig(unchecked_roles=["OrganizationAccountAccessRole"])
+    with LocalAWS(managed_policies=[], trust=config) as aws:
+        # No moto Organization: the bootstrap role exists nowhere, yet moto grants it, as without the layer.
+        iam = aws.client("iam", "200000000002")
+        doc = {"Version": "2012-10-17", "Statement": [allow("arn:aws:iam::999999999999:root",
+                                                            StringEquals={"sts:ExternalId": "x-1"})]}
+        role = iam.create_role(RoleName="guarded", AssumeRolePolicyDocument=json.dumps(doc))["Role"]["Arn"]
+        with pytest.raises(ClientError) as error:
+            aws.client("sts").assume_role(RoleArn=role, RoleSessionName="no-id")
+        assert error.value.response["Error"]["Code"] == "AccessDenied"
+        assert [(a["role_arn"], a["external_id"], a["allowed"]) for a in aws.trust.answers] == [(role, False, False)]
+
+
 def test_the_command_serves_moto_with_the_layer_in_front(tmp_path):
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
