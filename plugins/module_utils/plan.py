@@ -11,6 +11,7 @@ derive a name, an ARN or a rule in Jinja. Shape (every value JSON-serialisable):
 
     {"refusals": ["develop: aws_account_id must be ...", ...],     # the run stops before any AWS call
      "partition": "aws",
+     "install_id": "100000000001",   # spinnaker_install_id, else the managing account's id: whose statements
      "switches": {"iam": True, "registration": True, "verify": True, "prune_unlisted_accounts": False},
      "managing": {"host": "spinnakerManaging" or None, "account_id": "100000000001", "identity": "user",
                   "principal_arn": "arn:aws:iam::100000000001:user/spinnakerManaging",
@@ -27,6 +28,7 @@ derive a name, an ARN or a rule in Jinja. Shape (every value JSON-serialisable):
                               "session": {"bootstrap_role_arn": ..., "profile": ..., "region": "us-east-1",
                                           "endpoint_url": ..., "role_session_name": "spinnaker-aws-develop"},
                               "managing_principal_arn": "...", "trust_sid": "SpinnakerManaging",
+                              "install_id": "100000000001",
                               "managed_role": {"name": "spinnakerManaged", "path": "/", "arn": "...",
                                                "permissions_boundary": None},
                               "base_iam_role": {"name": "BaseIAMRole", "path": "/", "arn": "...",
@@ -39,6 +41,7 @@ Where a rule comes from (AWS's and Spinnaker's docs) is said beside it, and in d
 
 import re
 
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INSTALL_ID_RE
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import iam_arn
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_partitions
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_regions
@@ -61,7 +64,7 @@ ACCOUNT_VARIABLES = {
     "spinnaker_iam_path": "/", "spinnaker_iam_permissions_boundary": None,
     "spinnaker_managed_role_name": "spinnakerManaged", "spinnaker_base_iam_role_name": "BaseIAMRole",
     "managed_account_trust_sid": "SpinnakerManaging", "managed_account_base_iam_role_trust_sid": "SpinnakerEC2",
-    "spinnaker_managing_principal_arn": None,
+    "spinnaker_managing_principal_arn": None, "spinnaker_install_id": None,
 }
 # Read from the managing host (spinnaker_managing).
 MANAGING_VARIABLES = {
@@ -221,6 +224,28 @@ def _principal(hosts, managing_host, settings, partition):
     return managing_principal_arn(partition, account_id, settings, variables.get("spinnaker_iam_path") or "/")
 
 
+def install_id(hosts, principal):
+    """The id of this install of Spinnaker (whose trust statements are whose: ``iam_roles``' ``install_id``):
+    ``spinnaker_install_id`` when a host sets it, else the account id of the managing principal ``principal``
+    (one managing account, one install), else ``None``. ``hosts``: ``{host: {variable: value}}``."""
+    given = next((str(h["spinnaker_install_id"]) for h in hosts.values() if h.get("spinnaker_install_id")), None)
+    if given:
+        return given
+    details = parse_iam_arn(principal or "")
+    return details["account_id"] if details else None
+
+
+def install_id_refusals(hosts):
+    """The refusals of ``spinnaker_install_id``: hosts that disagree, or a value a role tag key cannot hold."""
+    values = dict((h, str(v["spinnaker_install_id"])) for h, v in sorted(hosts.items()) if v.get("spinnaker_install_id"))
+    refusals = ["%s: spinnaker_install_id must be 1 to 64 of letters, digits and _.:/=+@- (it names a role tag), "
+                "got %r. Fix the value." % (h, v) for h, v in values.items() if not INSTALL_ID_RE.match(v)]
+    if len(set(values.values())) > 1:
+        refusals.append("spinnaker_install_id differs between hosts (%s): one run is one install of Spinnaker. Set it "
+                        "once, in group_vars/all or as an extra variable." % ", ".join("%s=%s" % i for i in values.items()))
+    return refusals
+
+
 def _run_switches(hosts):
     """The run-wide switches (``RUN_VARIABLES``), from the first of ``hosts`` (variable dicts) that sets each."""
     switches = {}
@@ -264,12 +289,15 @@ def run_plan(hosts, groups, registration_vars=None, regions_of=known_regions):
     refusals = _refusals(hosts, order, managing_hosts, settings, registration, regions_of, partition)
     models = account_model([dict(full[h], host=h) for h in order], default_partition=partition)
     principal = _principal(full, managing_host, settings, partition)
+    install = install_id(full, principal)
+    refusals += install_id_refusals(full)
     accounts = {}
     for model in models:
         accounts[model["host"]] = _account_entry(full[model["host"]], model["host"], model, partition, principal)
+        accounts[model["host"]]["install_id"] = install
     managing = _managing_entry(full, managing_host, settings, partition, accounts,
                                switches["spinnaker_prune_unlisted_accounts"])
-    return {"refusals": refusals, "partition": partition, "managing": managing, "accounts": accounts,
+    return {"refusals": refusals, "partition": partition, "install_id": install, "managing": managing, "accounts": accounts,
             "order": order, "registration": registration,
             "switches": {"iam": switches["spinnaker_iam_enabled"], "registration": registration["enabled"],
                          "verify": switches["spinnaker_verify"],

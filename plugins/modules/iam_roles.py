@@ -175,24 +175,31 @@ options:
           - Tag an existing role that lacks the ownership tag as created by the collection, when nothing on it is
             foreign (every trust statement is the one of O(roles[].sid), every attached policy is in
             O(roles[].managed_policies), every inline policy is in O(roles[].owned_inline_policies)). For roles
-            created by a release that did not tag. A role with anything foreign is left untagged and reported in
+            created by hand before the collection managed it. A role with anything foreign is left untagged and reported in
             RV(roles[].foreign).
         type: bool
         default: false
       adopt_statement:
         description:
-          - Take over the statement of O(roles[].sid) although the collection did not write it.
+          - Take over the statement of O(roles[].sid) although no install recorded it as its own.
           - The module records the Sids of the statements it writes in the role's tag
-            C(spinnaker.aws:owned-statements). A statement of O(roles[].sid) that is not recorded there is foreign
-            (another team's or another Spinnaker's that uses the same Sid) and is never merged into, rewritten or
-            removed; with O(roles[].state=present) the task fails naming it, with O(roles[].state=absent) it is left
-            and reported in RV(roles[].foreign).
-          - A role without the tag at all predates the record; its statement of O(roles[].sid) is taken as the
-            collection's when each of its AWS principals is in the account of a principal of O(roles[].principals) and
-            each other principal is one of O(roles[].principals) (what an earlier release wrote), and recorded from
-            then on.
+            C(spinnaker.aws:owned-statements:<install id>) (see O(roles[].install_id)). A statement of
+            O(roles[].sid) that this install has not recorded is foreign (another team's that uses the same Sid)
+            and is never merged into, rewritten or removed; with O(roles[].state=present) the task fails naming it,
+            with O(roles[].state=absent) it is left and reported in RV(roles[].foreign). There is no guessing from a
+            statement's principals.
+          - A Sid another install records is never taken over, not even with this option.
         type: bool
         default: false
+      install_id:
+        description:
+          - The install of Spinnaker the statement of O(roles[].sid) is recorded for, in the role's tag
+            C(spinnaker.aws:owned-statements:<install id>). Two installs (two Spinnakers onboarding one account)
+            never change each other's statements; a Sid another install records fails the role, naming that install.
+          - The site playbook gives the managing account's id, or C(spinnaker_install_id).
+          - 1 to 64 of letters, digits and C(_.:/=+@-).
+        type: str
+        default: default
       owned_inline_policies:
         description:
           - Names of the role's inline policies the collection writes (for O(roles[].adopt) and O(roles[].delete_role)).
@@ -469,8 +476,8 @@ roles:
       description:
         - Whose the statement of O(roles[].sid) was when the module read it, C(null) without O(roles[].sid) or when
           the role did not exist.
-        - C(new) (there was none), C(owned) (recorded as the collection's), C(adopted) (O(roles[].adopt_statement)),
-          C(earlier) (written by an earlier release, recorded now) or C(foreign) (left alone).
+        - C(new) (there was none), C(owned) (recorded by this install), C(adopted) (O(roles[].adopt_statement)),
+          C(other-install) (recorded by another install, left alone) or C(foreign) (left alone).
       returned: always
       type: str
       sample: owned

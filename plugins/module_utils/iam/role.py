@@ -45,7 +45,9 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statement
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import merge_inline_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import statement_specs
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INLINE_POLICY_QUOTAS
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import OWNED_STATEMENTS_TAG_KEY
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import DEFAULT_INSTALL_ID
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import OWNED_STATEMENTS_TAG_PREFIX
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INSTALL_ID_RE
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import PolicyError
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import build_trust_condition
@@ -57,6 +59,9 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy imp
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import other_principals
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import owned_sids
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import owned_sids_value
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import owned_statements_tag_key
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import recording_installs
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import statement_records
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import parse_policy
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import policy_size
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import principals_from_options
@@ -74,6 +79,7 @@ ROLE_OPTIONS = dict(
     external_id=dict(type="str"),
     conditions=dict(type="dict"),
     sid=dict(type="str"),
+    install_id=dict(type="str", default=DEFAULT_INSTALL_ID),
     exclusive=dict(type="bool", default=False),
     prune_orphaned_principals=dict(type="bool", default=False),
     allow_wildcard_principal=dict(type="bool", default=False),
@@ -115,7 +121,8 @@ def validate_role(params, partition="aws"):
     """Check the options of one role (an entry of ``roles``) and return ``(principals, condition)`` in IAM form
     (``trust_policy.principals_from_options`` and ``build_trust_condition``). Raises ``PolicyError`` naming the
     option at fault: a bad principal or external id, ``{"AWS": "*"}`` without ``allow_wildcard_principal`` and a
-    restricting condition, ``exclusive`` with no principal, a negative ``wait_timeout``."""
+    restricting condition, ``exclusive`` with no principal, a negative ``wait_timeout``, an ``install_id`` a tag key
+    cannot hold."""
     principals = principals_from_options(params["principals"], partition)
     condition = build_trust_condition(params["external_id"], params["conditions"])
     if params["state"] == "present":
@@ -124,6 +131,9 @@ def validate_role(params, partition="aws"):
         raise PolicyError("exclusive=true with no principals would empty the statement; give principals.", "principals")
     if params["wait_timeout"] < 0:
         raise PolicyError("wait_timeout must be 0 or more seconds.", "wait_timeout")
+    if not INSTALL_ID_RE.match(params["install_id"] or ""):
+        raise PolicyError("install_id must be 1 to 64 of letters, digits and _.:/=+@- (it names a role tag), got %r."
+                          % params["install_id"], "install_id")
     return principals, condition
 
 
@@ -169,7 +179,7 @@ def role_tags(params):
     entry's ``tags`` and, with ``sid`` and ``state=present``, the record of the owned statement."""
     tags = ownership_tags(params["tags"])
     if params["sid"] and params["state"] == "present":
-        tags[OWNED_STATEMENTS_TAG_KEY] = params["sid"]
+        tags[owned_statements_tag_key(params["install_id"])] = params["sid"]
     return tags
 
 
@@ -192,15 +202,24 @@ def refuse_role(params, role, account):
         )
 
 
-def check_statement_ownership(params, role, before, recorded, partition):
-    """Whose the statement of ``sid`` in ``before`` (the role's trust) is (``trust_policy.statement_ownership``;
-    ``recorded``: the Sids the role's tag records, ``None`` without the tag). A foreign statement is never changed:
-    with ``state=present`` it raises ``RoleFailure`` naming it; with ``state=absent`` the verdict ``"foreign"`` is
+def check_statement_ownership(params, role, before):
+    """Whose the statement of ``sid`` in ``before`` (the role's trust) is (``trust_policy.statement_ownership``,
+    from every install's record in the role's tags). A statement of another install or a foreign one is never
+    changed: with ``state=present`` it raises ``RoleFailure`` naming it; with ``state=absent`` the verdict is
     returned for the caller to leave the role alone."""
-    principals, _condition = validate_role(params, partition)
-    verdict = statement_ownership(before, params["sid"], recorded, principals, params["adopt_statement"])
-    if verdict != "foreign" or params["state"] != "present":
+    records = statement_records(role.get("Tags", []))
+    verdict = statement_ownership(before, params["sid"], records, params["install_id"], params["adopt_statement"])
+    if verdict not in ("foreign", "other-install") or params["state"] != "present":
         return verdict
+    if verdict == "other-install":
+        raise RoleFailure(
+            "%s's trust statement %s belongs to another install of Spinnaker (install id %s, recorded in the tag "
+            "%s<install id>); this install (%s) leaves it exactly as it is. Give this install's statement another "
+            "Sid (managed_account_trust_sid or managed_account_base_iam_role_trust_sid; option sid)."
+            % (role["RoleName"], params["sid"], ", ".join(recording_installs(records, params["sid"], params["install_id"])),
+               OWNED_STATEMENTS_TAG_PREFIX, params["install_id"]),
+            "sid", statement_ownership=verdict, role_arn=role["Arn"],
+        )
     raise RoleFailure(
         "%s's trust policy has a statement with Sid %s that the collection did not write (%s). It is left "
         "exactly as it is. Choose another Sid for the collection's statement (option sid; managed_account_trust_sid "
@@ -211,11 +230,14 @@ def check_statement_ownership(params, role, before, recorded, partition):
     )
 
 
-def foreign_statement_result(output, params, role, before):
-    """The result of ``state=absent`` on a role whose statement of ``sid`` is foreign: left as it is, reported
-    in ``foreign``."""
-    output.update(statement_ownership="foreign", role_arn=role["Arn"], foreign=[
-        "trust statement %s, not written by the collection (%s)" % (params["sid"], describe_statement(before, params["sid"]))])
+def foreign_statement_result(output, params, role, before, verdict):
+    """The result of ``state=absent`` on a role whose statement of ``sid`` is foreign or another install's
+    (``verdict``): left as it is, reported in ``foreign``."""
+    whose = ("recorded by another install of Spinnaker (%s)" % ", ".join(recording_installs(
+        statement_records(role.get("Tags", [])), params["sid"], params["install_id"]))
+        if verdict == "other-install" else "not written by this install")
+    output.update(statement_ownership=verdict, role_arn=role["Arn"], foreign=[
+        "trust statement %s, %s (%s)" % (params["sid"], whose, describe_statement(before, params["sid"]))])
     return untouched_trust_result(output, before)
 
 
@@ -294,11 +316,11 @@ def converge_role(client, params, inline_specs, check_mode=False, account=None):
         return untouched_trust_result(output, None), None
     before = role.get("AssumeRolePolicyDocument") if role else None
     partition = role["Arn"].split(":")[1] if role else "aws"
-    recorded = owned_sids(role.get("Tags", [])) if role else None
+    recorded = owned_sids(role.get("Tags", []), params["install_id"]) if role else None
     if role is not None and params["sid"]:
-        output["statement_ownership"] = check_statement_ownership(params, role, before, recorded, partition)
-        if output["statement_ownership"] == "foreign":
-            return foreign_statement_result(output, params, role, before), before
+        output["statement_ownership"] = check_statement_ownership(params, role, before)
+        if output["statement_ownership"] in ("foreign", "other-install"):
+            return foreign_statement_result(output, params, role, before, output["statement_ownership"]), before
     deleting = params["state"] == "absent" and params["delete_role"]
     result, size, size_limit = merged_trust(client, params, role_name, before, partition, allow_empty=deleting)
     output.update(result, size=size, size_limit=size_limit)
@@ -371,7 +393,7 @@ def converge_role_parts(client, params, role, recorded, output, check_mode):
             output["instance_profile_arn"] = profile_arn
     output["role_arn"] = role["Arn"]
     if not output["created"] and params["sid"]:
-        recorded_changed = record_statement(client, params["sid"], role["RoleName"], recorded, output["policy"], check_mode)
+        recorded_changed = record_statement(client, params, role["RoleName"], recorded, output["policy"], check_mode)
         output["changed"] = recorded_changed or output["changed"]
 
 
@@ -384,7 +406,7 @@ def adopt_role(client, params, role, attached, output, check_mode):
         return
     output.update(adopted=True, changed=True)
     if not check_mode:
-        tags = dict((k, v) for k, v in role_tags(params).items() if k != OWNED_STATEMENTS_TAG_KEY)
+        tags = dict((k, v) for k, v in role_tags(params).items() if not k.startswith(OWNED_STATEMENTS_TAG_PREFIX))
         tag_role(client, role["RoleName"], tags)
 
 
@@ -413,14 +435,14 @@ def ensure_inline_policies(client, role_name, inline_specs, planned_role, check_
     return results
 
 
-def record_statement(client, sid, role_name, recorded, policy, check_mode):
-    """Keep the role's record of the Sids the collection wrote in step with ``policy``, the trust just written
+def record_statement(client, params, role_name, recorded, policy, check_mode):
+    """Keep the role's record of the Sids this install (``params["install_id"]``) wrote in step with ``policy``, the trust just written
     (``recorded_sids_after``). Returns whether the tag changed (it is written only outside check mode)."""
-    wanted = recorded_sids_after(sid, recorded, policy)
+    wanted = recorded_sids_after(params["sid"], recorded, policy)
     if wanted is None:
         return False
     if not check_mode:
-        tag_role(client, role_name, {OWNED_STATEMENTS_TAG_KEY: owned_sids_value(wanted)})
+        tag_role(client, role_name, {owned_statements_tag_key(params["install_id"]): owned_sids_value(wanted)})
     return True
 
 
@@ -461,7 +483,7 @@ def delete_if_unused(client, params, role, output, check_mode):
     output["role_arn"] = role["Arn"]
     if output["changed"] and not check_mode:
         update_trust_policy(client, role_name, json.dumps(output["policy"]), params["wait_timeout"])
-    if record_statement(client, params["sid"], role_name, owned_sids(role.get("Tags", [])), output["policy"], check_mode):
+    if record_statement(client, params, role_name, owned_sids(role.get("Tags", []), params["install_id"]), output["policy"], check_mode):
         output["changed"] = True
 
 

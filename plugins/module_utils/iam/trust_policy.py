@@ -786,18 +786,31 @@ def count_resources(document):
 # Statement ownership: which statements of a shared trust policy the collection wrote
 # --------------------------------------------------------------------------------------------------------------
 
-# The role tag that records the Sids of the trust statements the collection wrote, space-separated and sorted
-# (IAM tag values allow letters, digits, spaces and _.:/=+-@, up to 256 characters; a Sid is [A-Za-z0-9]).
-OWNED_STATEMENTS_TAG_KEY = "spinnaker.aws:owned-statements"
+# The role tags that record the Sids of the trust statements the collection wrote, one tag per install of
+# Spinnaker: ``spinnaker.aws:owned-statements:<install id>`` = the Sids, space-separated and sorted (IAM tag keys
+# and values allow letters, digits, spaces and _.:/=+-@; keys up to 128 characters, values up to 256; a Sid is
+# [A-Za-z0-9]). An install id is the managing account's id unless ``spinnaker_install_id`` names it.
+OWNED_STATEMENTS_TAG_PREFIX = "spinnaker.aws:owned-statements:"
+DEFAULT_INSTALL_ID = "default"
+INSTALL_ID_RE = re.compile(r"^[A-Za-z0-9_.:/=+@-]{1,64}$")
 
 
-def owned_sids(tags):
-    """The Sids recorded in a role's tags (IAM's list form or a dict); ``None`` when the tag is absent (the role
-    predates the record: the rule for earlier releases applies, see ``statement_ownership``)."""
+def owned_statements_tag_key(install_id):
+    """The tag key of the record of ``install_id`` (see ``OWNED_STATEMENTS_TAG_PREFIX``)."""
+    return OWNED_STATEMENTS_TAG_PREFIX + install_id
+
+
+def statement_records(tags):
+    """Every install's record in a role's tags (IAM's list form or a dict): ``{install id: set of Sids}``."""
     if isinstance(tags, list):
         tags = dict((t["Key"], t["Value"]) for t in tags)
-    value = (tags or {}).get(OWNED_STATEMENTS_TAG_KEY)
-    return None if value is None else set(value.split())
+    return dict((key[len(OWNED_STATEMENTS_TAG_PREFIX):], set(value.split()))
+                for key, value in (tags or {}).items() if key.startswith(OWNED_STATEMENTS_TAG_PREFIX))
+
+
+def owned_sids(tags, install_id=DEFAULT_INSTALL_ID):
+    """The Sids ``install_id`` recorded in a role's tags; ``None`` when it has no record on the role."""
+    return statement_records(tags).get(install_id)
 
 
 def owned_sids_value(sids):
@@ -805,64 +818,38 @@ def owned_sids_value(sids):
     return " ".join(sorted(sids))
 
 
-def _principal_accounts(values):
-    """The account ids of AWS principal values (ARNs or account ids); ``None`` for a value without one (``*``)."""
-    accounts = set()
-    for value in values:
-        text = _scalar_text(value)
-        arn = PRINCIPAL_ARN_RE.match(text)
-        root = ROOT_ARN_RE.match(text)
-        if arn:
-            accounts.add(arn.group(3))
-        elif root:
-            accounts.add(root.group(1))
-        elif ACCOUNT_ID_RE.match(text):
-            accounts.add(text)
-        else:
-            accounts.add(None)
-    return accounts
+def recording_installs(records, sid, install_id):
+    """The other installs whose record (``statement_records``) holds ``sid``, sorted."""
+    return sorted(other for other, sids in records.items() if other != install_id and sid in sids)
 
 
-def statement_ownership(document, sid, recorded, principals, adopt_statement=False):
-    """Decide whether the statement ``sid`` of the trust policy ``document`` is the collection's to change.
+def statement_ownership(document, sid, records, install_id=DEFAULT_INSTALL_ID, adopt_statement=False):
+    """Decide whether the statement ``sid`` of the trust policy ``document`` is ``install_id``'s to change.
 
-    ``recorded``: the Sids the role's ``spinnaker.aws:owned-statements`` tag lists (``owned_sids``), ``None`` when
-    the role has no such tag. ``principals``: the principals the caller wants in the statement (IAM form, e.g.
-    ``{"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging"]}``). ``adopt_statement``: take over a statement
-    the collection did not write (the operator's explicit choice).
+    ``records``: every install's record on the role (``statement_records``: ``{install id: set of Sids}``).
+    ``adopt_statement``: take over a statement nobody recorded (the operator's explicit choice).
 
     Returns one of:
 
-    * ``"new"``: there is no such statement; writing it makes it the collection's.
-    * ``"owned"``: the tag records it.
-    * ``"adopted"``: not recorded, taken over because ``adopt_statement`` is true.
-    * ``"earlier"``: the role has no record at all and the statement looks like one an earlier release wrote: each
-      AWS principal is in an account of a wanted AWS principal (the managing account), each other principal is a
-      wanted one. It is recorded from now on.
-    * ``"foreign"``: anything else, e.g. another team's (or another Spinnaker's) statement that happens to use the
-      same Sid. It must not be merged into, rewritten or removed.
+    * ``"other-install"``: another install of Spinnaker records ``sid`` (``recording_installs`` names it). Never
+      changed, adopted or written beside: two installs with one Sid would take each other's principals out in turn.
+    * ``"new"``: there is no such statement; writing it makes it this install's.
+    * ``"owned"``: this install's record holds it.
+    * ``"adopted"``: nobody recorded it, taken over because ``adopt_statement`` is true.
+    * ``"foreign"``: anything else, e.g. another team's statement that happens to use the same Sid. It must not be
+      merged into, rewritten or removed. There is no rule that guesses ownership from a statement's principals.
 
     A Sid is only a name: IAM does not reserve Sids, so a statement is proven ours by the record the collection
     keeps when it writes one, not by its Sid (IAM User Guide, "IAM JSON policy elements: Sid").
     """
+    if sid and recording_installs(records, sid, install_id):
+        return "other-install"
     statement = next((s for s in parse_policy(document)["Statement"] if s.get("Sid") == sid), None) if document and sid else None
     if statement is None:
         return "new"
-    if recorded is not None and sid in recorded:
+    if sid in records.get(install_id, set()):
         return "owned"
-    if adopt_statement:
-        return "adopted"
-    if recorded is None:
-        have = _principal_dict(statement)
-        wanted_accounts = _principal_accounts(principals.get("AWS", []))
-        ours = bool(have) and all(
-            (_principal_accounts(values) <= wanted_accounts and None not in wanted_accounts) if kind == "AWS"
-            else set(principal_key(kind, v) for v in values) <= set(principal_key(kind, v) for v in principals.get(kind, []))
-            for kind, values in have.items()
-        )
-        if ours and "NotPrincipal" not in statement and statement.get("Effect") == "Allow":
-            return "earlier"
-    return "foreign"
+    return "adopted" if adopt_statement else "foreign"
 
 
 def describe_statement(document, sid):

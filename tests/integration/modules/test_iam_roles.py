@@ -61,7 +61,7 @@ def test_merge_adds_managing_user_and_keeps_other_principals(role):
     assert owned[0]["Principal"] == {"AWS": [MANAGING_USER]}
     assert log.writes() == ["UpdateAssumeRolePolicy", "TagRole"]  # the statement, then the record that it is ours
     tags = client.list_role_tags(RoleName="spinnakerManaged")["Tags"]
-    assert {"Key": "spinnaker.aws:owned-statements", "Value": "SpinnakerManaging"} in tags
+    assert {"Key": "spinnaker.aws:owned-statements:default", "Value": "SpinnakerManaging"} in tags
 
 
 def test_rerun_reports_no_change_and_makes_no_write_call(role):
@@ -167,7 +167,7 @@ def get_role_response(document, path="/"):
             "CreateDate": CREATED,
             "AssumeRolePolicyDocument": quote(json.dumps(document)),
             # The record of the statements the collection wrote (a role set up by this release).
-            "Tags": [{"Key": "spinnaker.aws:owned-statements", "Value": "SpinnakerManaging"}],
+            "Tags": [{"Key": "spinnaker.aws:owned-statements:default", "Value": "SpinnakerManaging"}],
         }
     }
 
@@ -399,7 +399,7 @@ def test_foreign_statement_survives_removal_and_delete(foreign_sid_role):
     before = stored_trust(client)
     result = run(dict(MERGE, state="absent", delete_role=True))
     assert not result["changed"] and not result["deleted"] and result["statement_ownership"] == "foreign"
-    assert "not written by the collection" in result["foreign"][0]
+    assert "not written by this install" in result["foreign"][0]
     assert stored_trust(client) == before and log.writes() == []
 
 
@@ -413,13 +413,56 @@ def test_adopt_statement_takes_the_statement_over_and_records_it(foreign_sid_rol
     assert not again["changed"] and again["statement_ownership"] == "owned" and log.writes() == []
 
 
+def test_two_installs_with_one_sid_never_take_each_others_statement(role):
+    # prod (install 100000000001) wrote its statement; staging's Spinnaker (install 500000000005), with the same
+    # default Sid, is refused naming prod, even with adopt_statement, and changes nothing. With its own Sid it
+    # writes a statement beside prod's, recorded under its own id; each install's re-run and removal leave the
+    # other's statement as it is.
+    client, log = role
+    prod = dict(MERGE, install_id="100000000001")
+    staging_user = "arn:aws:iam::500000000005:user/spinnakerManaging"
+    staging = dict(MERGE, install_id="500000000005", principals={"aws": [staging_user]})
+    assert run(prod)["changed"]
+    before = stored_trust(client)
+    log.clear()
+    refused = run(dict(staging, adopt_statement=True))
+    assert refused["failed"] and refused["statement_ownership"] == "other-install"
+    assert "another install of Spinnaker (install id 100000000001" in refused["msg"] and "managed_account_trust_sid" in refused["msg"]
+    assert stored_trust(client) == before and log.writes() == []
+    assert run(dict(staging, sid="SpinnakerStaging", exclusive=True))["changed"]
+    statements = dict((s.get("Sid"), s) for s in stored_trust(client)["Statement"])
+    assert statements["SpinnakerManaging"]["Principal"] == {"AWS": [MANAGING_USER]}
+    assert statements["SpinnakerStaging"]["Principal"] == {"AWS": [staging_user]}
+    tags = dict((t["Key"], t["Value"]) for t in client.list_role_tags(RoleName="spinnakerManaged")["Tags"])
+    assert tags["spinnaker.aws:owned-statements:100000000001"] == "SpinnakerManaging"
+    assert tags["spinnaker.aws:owned-statements:500000000005"] == "SpinnakerStaging"
+    log.clear()
+    assert not run(dict(prod, exclusive=True))["changed"] and log.writes() == []  # no flip-flop
+    gone = run(dict(staging, sid="SpinnakerStaging", state="absent", delete_role=True))
+    assert not gone["deleted"] and "SpinnakerStaging" not in [s.get("Sid") for s in stored_trust(client)["Statement"]]
+    assert statements["SpinnakerManaging"] in stored_trust(client)["Statement"]
+
+
+def test_an_unrecorded_statement_trusting_only_the_managing_account_is_foreign(aws):
+    # A shared tools role of the managing account, with the collection's default Sid: no guess from its principals.
+    client, log = aws
+    tools = {"Sid": "SpinnakerManaging", "Effect": "Allow", "Action": "sts:AssumeRole",
+             "Principal": {"AWS": ["arn:aws:iam::100000000001:role/tools", MANAGING_USER]}}
+    client.create_role(RoleName="spinnakerManaged",
+                       AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [tools]}))
+    log.clear()
+    result = run(dict(MERGE, install_id="100000000001", exclusive=True))
+    assert result["failed"] and result["statement_ownership"] == "foreign" and log.writes() == []
+    assert stored_trust(client)["Statement"] == [tools]
+
+
 def test_removing_our_statement_drops_it_from_the_record(role):
     client, log = role
     run(MERGE)
     result = run(dict(MERGE, state="absent"))
     assert result["changed"]
     tags = client.list_role_tags(RoleName="spinnakerManaged")["Tags"]
-    assert {"Key": "spinnaker.aws:owned-statements", "Value": ""} in tags
+    assert {"Key": "spinnaker.aws:owned-statements:default", "Value": ""} in tags
 
 
 @pytest.mark.parametrize("when", [2, 3], ids=["between-read-and-write", "just-after-the-write"])

@@ -104,7 +104,7 @@ def test_a_foreign_statement_in_a_later_role_fails_naming_it_and_stays(aws):
     foreign = {"Version": "2012-10-17", "Statement": [
         {"Sid": "SpinnakerEC2", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
     client.create_role(RoleName="BaseIAMRole", AssumeRolePolicyDocument=json.dumps(foreign),
-                       Tags=[{"Key": "spinnaker.aws:owned-statements", "Value": "Other"}])
+                       Tags=[{"Key": "spinnaker.aws:owned-statements:default", "Value": "Other"}])
     result = run([MANAGED, BASE])
     assert result["failed"] and result["field"] == "sid" and "BaseIAMRole" in result["msg"], result
     assert result["role_name"] == "BaseIAMRole" and result["statement_ownership"] == "foreign"

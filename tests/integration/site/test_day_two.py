@@ -234,7 +234,7 @@ def test_ownership_tags_adoption_an_unstored_key_and_a_failed_deploy(world):
     secret = world.aws.client("secretsmanager", "100000000001").describe_secret(SecretId="spinnaker/spinnakerManaging/access-key")
     assert owned in secret["Tags"]
 
-    # 2. Roles of the first release (untagged) are adopted only when nothing on them is foreign.
+    # 2. A role that lost its ownership tag (untagged by hand) is tagged again only when nothing on it is foreign.
     develop = world.aws.client("iam", ACCOUNTS["develop"])
     staging = world.aws.client("iam", ACCOUNTS["staging"])
     develop.untag_role(RoleName="spinnakerManaged", TagKeys=["managed-by"])

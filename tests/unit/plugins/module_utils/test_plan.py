@@ -95,6 +95,24 @@ def test_a_run_without_the_managing_host_trusts_the_principal_it_names():
     assert plan["accounts"]["develop"]["managing_principal_arn"] == given
 
 
+def test_the_install_id_is_the_managing_accounts_unless_spinnaker_install_id_names_it():
+    plan = p.run_plan(hosts(), GROUPS)
+    assert plan["install_id"] == "100000000001" and plan["accounts"]["develop"]["install_id"] == "100000000001"
+    slice_only = {"develop": hosts()["develop"], "staging": dict(hosts()["staging"], spinnaker_managing_principal_arn=
+                                                                 "arn:aws:iam::500000000005:role/spinnaker")}
+    assert p.run_plan(slice_only, {"spinnaker_managed": ["develop", "staging"]})["install_id"] == "500000000005"
+    named = {"spinnaker_install_id": "prod-spinnaker"}
+    plan = p.run_plan(hosts(develop=named, staging=named, spinnakerManaging=named), GROUPS)
+    assert plan["install_id"] == "prod-spinnaker" and plan["accounts"]["staging"]["install_id"] == "prod-spinnaker"
+
+
+def test_an_install_id_that_differs_between_hosts_or_cannot_name_a_tag_is_refused():
+    plan = p.run_plan(hosts(develop={"spinnaker_install_id": "prod"}, staging={"spinnaker_install_id": "staging"}), GROUPS)
+    assert any(r.startswith("spinnaker_install_id differs between hosts (develop=prod, staging=staging)") for r in plan["refusals"])
+    plan = p.run_plan(hosts(develop={"spinnaker_install_id": "prod spinnaker!"}), GROUPS)
+    assert any(r.startswith("develop: spinnaker_install_id must be 1 to 64") for r in plan["refusals"])
+
+
 def test_every_inventory_error_is_a_refusal_naming_host_variable_and_fix_and_nothing_raises():
     plan = p.run_plan(hosts(develop={"aws_account_id": 200000000002}), {**GROUPS, "halyard": []})
     assert any(r.startswith("develop: aws_account_id must be a quoted 12-digit string") for r in plan["refusals"])

@@ -61,7 +61,8 @@ def test_an_account_id_is_its_root_arn_in_the_role_partition():
 
 def test_the_tags_record_the_owned_statement_only_with_state_present():
     assert role.role_tags(entry(tags={"team": "platform"})) == {
-        "managed-by": "spinnaker.aws", "team": "platform", "spinnaker.aws:owned-statements": "SpinnakerManaging"}
+        "managed-by": "spinnaker.aws", "team": "platform", "spinnaker.aws:owned-statements:default": "SpinnakerManaging"}
+    assert role.role_tags(entry(install_id="100000000001"))["spinnaker.aws:owned-statements:100000000001"] == "SpinnakerManaging"
     assert role.role_tags(entry(state="absent")) == {"managed-by": "spinnaker.aws"}
     assert role.role_tags(entry(sid=None)) == {"managed-by": "spinnaker.aws"}
 
@@ -83,25 +84,39 @@ def test_a_service_linked_role_is_refused():
 
 def test_a_foreign_statement_fails_a_present_entry_naming_it():
     with pytest.raises(role.RoleFailure) as failure:
-        role.check_statement_ownership(entry(), ROLE, trust(THEIRS), None, "aws")
+        role.check_statement_ownership(entry(), ROLE, trust(THEIRS))
     assert failure.value.field == "sid" and failure.value.extra == {"statement_ownership": "foreign", "role_arn": ROLE["Arn"]}
     assert "other-team-spinnaker" in failure.value.msg and "adopt_statement" in failure.value.msg
 
 
 def test_a_foreign_statement_is_reported_to_an_absent_entry_and_left():
     params = entry(state="absent", delete_role=True)
-    assert role.check_statement_ownership(params, ROLE, trust(THEIRS), None, "aws") == "foreign"
-    result = role.foreign_statement_result(role.new_result(), params, ROLE, trust(THEIRS))
+    assert role.check_statement_ownership(params, ROLE, trust(THEIRS)) == "foreign"
+    result = role.foreign_statement_result(role.new_result(), params, ROLE, trust(THEIRS), "foreign")
     assert result["policy"] == trust(THEIRS) and not result["changed"] and not result["deleted"]
-    assert result["statement_ownership"] == "foreign" and "not written by the collection" in result["foreign"][0]
+    assert result["statement_ownership"] == "foreign" and "not written by this install" in result["foreign"][0]
+
+
+def test_another_installs_statement_fails_a_present_entry_naming_that_install_and_is_left_by_an_absent_one():
+    other = dict(ROLE, Tags=[{"Key": "spinnaker.aws:owned-statements:100000000001", "Value": "SpinnakerManaging"}])
+    with pytest.raises(role.RoleFailure) as failure:
+        role.check_statement_ownership(entry(install_id="500000000005", adopt_statement=True), other, trust(OURS))
+    assert failure.value.field == "sid" and failure.value.extra["statement_ownership"] == "other-install"
+    assert "install id 100000000001" in failure.value.msg and "managed_account_trust_sid" in failure.value.msg
+    params = entry(install_id="500000000005", state="absent", delete_role=True)
+    assert role.check_statement_ownership(params, other, trust(OURS)) == "other-install"
+    result = role.foreign_statement_result(role.new_result(), params, other, trust(OURS), "other-install")
+    assert "recorded by another install of Spinnaker (100000000001)" in result["foreign"][0] and not result["changed"]
     assert result["removed_principals"] == [] and result["size"] > 0 and result["size_limit"] == 2048
 
 
 def test_ownership_verdicts_other_than_foreign_are_returned():
-    assert role.check_statement_ownership(entry(), ROLE, trust(OURS), {"SpinnakerManaging"}, "aws") == "owned"
-    assert role.check_statement_ownership(entry(), ROLE, trust(OURS), None, "aws") == "earlier"
-    assert role.check_statement_ownership(entry(adopt_statement=True), ROLE, trust(THEIRS), set(), "aws") == "adopted"
-    assert role.check_statement_ownership(entry(), ROLE, trust(EC2), set(), "aws") == "new"
+    recorded = dict(ROLE, Tags=[{"Key": "spinnaker.aws:owned-statements:default", "Value": "SpinnakerManaging"}])
+    assert role.check_statement_ownership(entry(), recorded, trust(OURS)) == "owned"
+    assert role.check_statement_ownership(entry(adopt_statement=True), ROLE, trust(THEIRS)) == "adopted"
+    assert role.check_statement_ownership(entry(), ROLE, trust(EC2)) == "new"
+    with pytest.raises(role.RoleFailure):  # unrecorded, though it trusts exactly the managing user
+        role.check_statement_ownership(entry(), ROLE, trust(OURS))
 
 
 def test_the_result_of_an_absent_role_that_does_not_exist_is_empty():

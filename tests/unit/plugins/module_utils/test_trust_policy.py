@@ -440,10 +440,10 @@ def test_merge_into_iam_rewritten_copy_is_a_noop_after_first_merge(policy, princ
 # ---- statement ownership -------------------------------------------------------------------------------------
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import owned_sids  # noqa: E402
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import owned_statements_tag_key  # noqa: E402
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import recording_installs  # noqa: E402
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import statement_ownership  # noqa: E402
-
-OURS = {"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging"]}
-
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import statement_records  # noqa: E402
 
 def trust_with(statement):
     return {"Version": "2012-10-17", "Statement": [statement]}
@@ -456,34 +456,42 @@ FOREIGN_SAME_SID = {
 }
 
 
-def test_a_statement_is_ours_only_when_recorded():
+def test_a_statement_is_ours_only_when_this_install_recorded_it():
     document = trust_with(FOREIGN_SAME_SID)
-    assert statement_ownership(document, "SpinnakerManaging", {"SpinnakerManaging"}, OURS) == "owned"
-    assert statement_ownership(document, "SpinnakerManaging", {"OtherSid"}, OURS) == "foreign"
-    assert statement_ownership(document, "SpinnakerManaging", set(), OURS, adopt_statement=True) == "adopted"
-    assert statement_ownership(document, "Missing", set(), OURS) == "new"
-    assert statement_ownership(None, "SpinnakerManaging", None, OURS) == "new"
+    assert statement_ownership(document, "SpinnakerManaging", {"prod": {"SpinnakerManaging"}}, "prod") == "owned"
+    assert statement_ownership(document, "SpinnakerManaging", {"prod": {"OtherSid"}}, "prod") == "foreign"
+    assert statement_ownership(document, "SpinnakerManaging", {}, "prod", adopt_statement=True) == "adopted"
+    assert statement_ownership(document, "Missing", {}, "prod") == "new"
+    assert statement_ownership(None, "SpinnakerManaging", {}, "prod") == "new"
 
 
-def test_without_a_record_a_statement_of_another_account_is_foreign():
-    assert statement_ownership(trust_with(FOREIGN_SAME_SID), "SpinnakerManaging", None, OURS) == "foreign"
+def test_a_sid_another_install_records_is_that_installs_even_with_adopt_statement():
+    records = {"100000000001": {"SpinnakerManaging"}, "500000000005": {"SpinnakerManaging", "Other"}}
+    document = trust_with(FOREIGN_SAME_SID)
+    assert statement_ownership(document, "SpinnakerManaging", records, "500000000005") == "other-install"
+    assert statement_ownership(document, "SpinnakerManaging", {"a": {"SpinnakerManaging"}}, "b", adopt_statement=True) == "other-install"
+    # Recorded by the other install but gone from the document: still not this install's to write.
+    assert statement_ownership(None, "SpinnakerManaging", {"a": {"SpinnakerManaging"}}, "b") == "other-install"
+    assert recording_installs(records, "SpinnakerManaging", "500000000005") == ["100000000001"]
+    assert recording_installs(records, "Other", "100000000001") == ["500000000005"]
 
 
-def test_without_a_record_what_an_earlier_release_wrote_is_recognised():
-    earlier = dict(FOREIGN_SAME_SID, Principal={"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging",
-                                                        "arn:aws:iam::100000000001:role/old-spinnaker"]})
-    assert statement_ownership(trust_with(earlier), "SpinnakerManaging", None, OURS) == "earlier"
-    mixed = dict(earlier, Principal={"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging", "777777777777"]})
-    assert statement_ownership(trust_with(mixed), "SpinnakerManaging", None, OURS) == "foreign"
+def test_without_a_record_no_statement_is_taken_for_ours_whatever_it_trusts():
+    # What an earlier release might have written (every principal in the managing account) is foreign too: 0.1.0
+    # is the first release, and a shared tools role of the managing account looks exactly like that.
+    ours_looking = dict(FOREIGN_SAME_SID, Principal={"AWS": ["arn:aws:iam::100000000001:user/spinnakerManaging",
+                                                             "arn:aws:iam::100000000001:role/tools"]})
+    assert statement_ownership(trust_with(ours_looking), "SpinnakerManaging", {}, "100000000001") == "foreign"
     service = {"Sid": "SpinnakerEC2", "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}
-    assert statement_ownership(trust_with(service), "SpinnakerEC2", None, {"Service": ["ec2.amazonaws.com"]}) == "earlier"
-    lambda_too = dict(service, Principal={"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]})
-    assert statement_ownership(trust_with(lambda_too), "SpinnakerEC2", None, {"Service": ["ec2.amazonaws.com"]}) == "foreign"
-    deny = dict(earlier, Effect="Deny")
-    assert statement_ownership(trust_with(deny), "SpinnakerManaging", None, OURS) == "foreign"
+    assert statement_ownership(trust_with(service), "SpinnakerEC2", {}, "100000000001") == "foreign"
 
 
-def test_owned_sids_reads_the_tag():
-    assert owned_sids([{"Key": "spinnaker.aws:owned-statements", "Value": "A B"}]) == {"A", "B"}
-    assert owned_sids({"spinnaker.aws:owned-statements": ""}) == set()
-    assert owned_sids([{"Key": "managed-by", "Value": "spinnaker.aws"}]) is None
+def test_the_records_are_read_per_install_from_the_tags():
+    tags = [{"Key": "spinnaker.aws:owned-statements:100000000001", "Value": "A B"},
+            {"Key": "spinnaker.aws:owned-statements:staging", "Value": ""},
+            {"Key": "managed-by", "Value": "spinnaker.aws"}]
+    assert statement_records(tags) == {"100000000001": {"A", "B"}, "staging": set()}
+    assert owned_sids(tags, "100000000001") == {"A", "B"}
+    assert owned_sids(dict((t["Key"], t["Value"]) for t in tags), "staging") == set()
+    assert owned_sids(tags, "other") is None
+    assert owned_statements_tag_key("100000000001") == "spinnaker.aws:owned-statements:100000000001"
