@@ -32,7 +32,8 @@ derive a name, an ARN or a rule in Jinja. Shape (every value JSON-serialisable):
                               "managed_role": {"name": "spinnakerManaged", "path": "/", "arn": "...",
                                                "permissions_boundary": None},
                               "base_iam_role": {"name": "BaseIAMRole", "path": "/", "arn": "...",
-                                                "instance_profile_arn": "...", "trust_sid": "SpinnakerEC2"},
+                                                "instance_profile_arn": "...", "trust_sid": "SpinnakerEC2",
+                                                "install_id": "account"},
                               "assume_role": "role/spinnakerManaged"}, ...},
      "registration": {"path": "halyard", "group": "halyard", "host": "localhost" or None}}
 
@@ -160,7 +161,10 @@ def _account_entry(variables, host, model, partition, principal):
         "managed_role": {"name": managed_name, "path": path,
                          "arn": iam_arn(partition, account_id, "role", managed_name, path),
                          "permissions_boundary": variables.get("spinnaker_iam_permissions_boundary") or None},
+        # BaseIAMRole serves every Spinnaker that deploys into the account: its statement (ec2.amazonaws.com) is
+        # recorded for the account, not for one install, so two installs share it instead of refusing each other.
         "base_iam_role": {"name": base_name, "path": path, "trust_sid": variables["managed_account_base_iam_role_trust_sid"],
+                          "install_id": SHARED_INSTALL_ID,
                           "arn": iam_arn(partition, account_id, "role", base_name, path),
                           "instance_profile_arn": iam_arn(partition, account_id, "instance-profile", base_name, path)},
     })
@@ -224,6 +228,10 @@ def _principal(hosts, managing_host, settings, partition):
     return managing_principal_arn(partition, account_id, settings, variables.get("spinnaker_iam_path") or "/")
 
 
+# The install id of what every install in an account shares (BaseIAMRole's statement); no install may take it.
+SHARED_INSTALL_ID = "account"
+
+
 def install_id(hosts, principal):
     """The id of this install of Spinnaker (whose trust statements are whose: ``iam_roles``' ``install_id``):
     ``spinnaker_install_id`` when a host sets it, else the account id of the managing principal ``principal``
@@ -240,6 +248,8 @@ def install_id_refusals(hosts):
     values = dict((h, str(v["spinnaker_install_id"])) for h, v in sorted(hosts.items()) if v.get("spinnaker_install_id"))
     refusals = ["%s: spinnaker_install_id must be 1 to 64 of letters, digits and _.:/=+@- (it names a role tag), "
                 "got %r. Fix the value." % (h, v) for h, v in values.items() if not INSTALL_ID_RE.match(v)]
+    refusals += ["%s: spinnaker_install_id %s is the id of what every install shares (BaseIAMRole's statement). "
+                 "Choose another." % (h, v) for h, v in values.items() if v == SHARED_INSTALL_ID]
     if len(set(values.values())) > 1:
         refusals.append("spinnaker_install_id differs between hosts (%s): one run is one install of Spinnaker. Set it "
                         "once, in group_vars/all or as an extra variable." % ", ".join("%s=%s" % i for i in values.items()))

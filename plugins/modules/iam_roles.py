@@ -191,6 +191,13 @@ options:
           - A Sid another install records is never taken over, not even with this option.
         type: bool
         default: false
+      prune_recorded_statements:
+        description:
+          - Remove the statements this install recorded under a Sid other than O(roles[].sid) (the statement of a
+            renamed Sid), and drop them from the record. Statements nobody recorded, or another install recorded,
+            stay. With O(roles[].state=present) only.
+        type: bool
+        default: false
       install_id:
         description:
           - The install of Spinnaker the statement of O(roles[].sid) is recorded for, in the role's tag
@@ -469,6 +476,20 @@ roles:
     deleted_instance_profiles:
       description: Instance profiles deleted with the role (those carrying the ownership tag).
       returned: when the role was deleted
+      type: list
+      elements: str
+      sample: []
+    removed_statements:
+      description: The Sids of the statements removed by O(roles[].prune_recorded_statements).
+      returned: always
+      type: list
+      elements: str
+      sample: [SpinnakerManagingOld]
+    other_recorded_statements:
+      description:
+        - The Sids of statements this install recorded, other than O(roles[].sid), left in the trust policy (what
+          O(roles[].prune_recorded_statements) would remove: a renamed Sid's old statement).
+      returned: always
       type: list
       elements: str
       sample: []

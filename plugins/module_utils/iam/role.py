@@ -99,6 +99,7 @@ ROLE_OPTIONS = dict(
         statements=dict(type="list", elements="dict", required=True, options=STATEMENT_OPTIONS),
     )),
     delete_role=dict(type="bool", default=False),
+    prune_recorded_statements=dict(type="bool", default=False),
 )
 
 
@@ -168,7 +169,8 @@ def untouched_trust_result(output, before):
     """``output`` completed for a role whose trust the run leaves as it is, ``before`` (a document, or ``None`` for
     a role that does not exist): nothing added, removed or found, the default quota."""
     policy = parse_policy(before) if before is not None else None
-    output.update(policy=policy, added_principals=[], removed_principals=[], orphaned_principals=[],
+    output.update(policy=policy, added_principals=[], removed_principals=[], orphaned_principals=[], removed_statements=[],
+                  other_recorded_statements=[],
                   other_principals=[], size=policy_size(before) if before is not None else 0,
                   size_limit=TRUST_POLICY_DEFAULT_QUOTA)
     return output
@@ -245,13 +247,22 @@ def plan_trust(params, role_name, before, partition, allow_empty=False):
     """Merge the role's options into ``before`` (its trust policy, ``None`` for a new role) with
     ``trust_policy.merge_trust_policy``; the result also carries ``other_principals`` (what an exclusive merge
     would remove). Raises ``PolicyError`` when the merge leaves no statement (IAM rejects that), unless
-    ``allow_empty`` (the role is about to be deleted)."""
+    ``allow_empty`` (the role is about to be deleted). ``params["recorded_sids"]``: the Sids this install recorded
+    (a set or ``None``); those other than ``sid`` are removed with ``prune_recorded_statements``
+    (``removed_statements``), else reported (``other_recorded_statements``)."""
     principals, condition = validate_role(params, partition)
     result = merge_trust_policy(
         before, principals, actions=params["actions"], condition=condition, sid=params["sid"],
         state=params["state"], exclusive=params["exclusive"],
         prune_orphaned_principals=params["prune_orphaned_principals"],
     )
+    others = set(params.get("recorded_sids") or set()) - {params["sid"]}
+    pruning = params["prune_recorded_statements"] and params["sid"] and params["state"] == "present"
+    result["removed_statements"] = sorted(s["Sid"] for s in result["policy"]["Statement"] if pruning and s.get("Sid") in others)
+    if result["removed_statements"]:
+        result["policy"]["Statement"] = [s for s in result["policy"]["Statement"] if s.get("Sid") not in others]
+        result["changed"] = True
+    result["other_recorded_statements"] = sorted(s["Sid"] for s in result["policy"]["Statement"] if s.get("Sid") in others)
     result["other_principals"] = other_principals(result["policy"], params["sid"], principals)
     if not result["policy"]["Statement"] and not allow_empty:
         raise PolicyError(
@@ -264,11 +275,12 @@ def plan_trust(params, role_name, before, partition, allow_empty=False):
 
 def recorded_sids_after(sid, recorded, policy):
     """The record of owned Sids (the role's tag) that matches ``policy`` just written: ``sid`` added when its
-    statement is there, dropped when it is gone. ``recorded``: the current record (a set, ``None`` without the
-    tag). Returns the new set, or ``None`` when the tag needs no write."""
-    present = any(s.get("Sid") == sid for s in policy["Statement"])
-    wanted = set(recorded or set())
-    wanted = wanted | {sid} if present else wanted - {sid}
+    statement is there, every Sid whose statement is gone dropped. ``recorded``: the current record (a set,
+    ``None`` without the tag). Returns the new set, or ``None`` when the tag needs no write."""
+    in_policy = set(s.get("Sid") for s in policy["Statement"])
+    present = sid in in_policy
+    wanted = set(recorded or set()) & in_policy
+    wanted = wanted | {sid} if present else wanted
     if recorded is not None and wanted == recorded:
         return None
     if recorded is None and not present:
@@ -317,6 +329,7 @@ def converge_role(client, params, inline_specs, check_mode=False, account=None):
     before = role.get("AssumeRolePolicyDocument") if role else None
     partition = role["Arn"].split(":")[1] if role else "aws"
     recorded = owned_sids(role.get("Tags", []), params["install_id"]) if role else None
+    params = dict(params, recorded_sids=recorded)
     if role is not None and params["sid"]:
         output["statement_ownership"] = check_statement_ownership(params, role, before)
         if output["statement_ownership"] in ("foreign", "other-install"):

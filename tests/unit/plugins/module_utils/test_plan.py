@@ -98,6 +98,7 @@ def test_a_run_without_the_managing_host_trusts_the_principal_it_names():
 def test_the_install_id_is_the_managing_accounts_unless_spinnaker_install_id_names_it():
     plan = p.run_plan(hosts(), GROUPS)
     assert plan["install_id"] == "100000000001" and plan["accounts"]["develop"]["install_id"] == "100000000001"
+    assert plan["accounts"]["develop"]["base_iam_role"]["install_id"] == "account"  # shared by every install
     slice_only = {"develop": hosts()["develop"], "staging": dict(hosts()["staging"], spinnaker_managing_principal_arn=
                                                                  "arn:aws:iam::500000000005:role/spinnaker")}
     assert p.run_plan(slice_only, {"spinnaker_managed": ["develop", "staging"]})["install_id"] == "500000000005"
@@ -111,6 +112,8 @@ def test_an_install_id_that_differs_between_hosts_or_cannot_name_a_tag_is_refuse
     assert any(r.startswith("spinnaker_install_id differs between hosts (develop=prod, staging=staging)") for r in plan["refusals"])
     plan = p.run_plan(hosts(develop={"spinnaker_install_id": "prod spinnaker!"}), GROUPS)
     assert any(r.startswith("develop: spinnaker_install_id must be 1 to 64") for r in plan["refusals"])
+    plan = p.run_plan(hosts(develop={"spinnaker_install_id": "account"}), GROUPS)
+    assert any(r.startswith("develop: spinnaker_install_id account is the id of what every install shares") for r in plan["refusals"])
 
 
 def test_every_inventory_error_is_a_refusal_naming_host_variable_and_fix_and_nothing_raises():

@@ -142,12 +142,25 @@ def test_a_plan_that_empties_the_trust_is_refused_unless_the_role_goes():
     assert emptied["policy"]["Statement"] == [] and emptied["changed"]
 
 
+def test_a_renamed_sids_old_statement_is_reported_then_removed_with_prune_recorded_statements():
+    old = dict(OURS, Sid="SpinnakerOld")
+    kept = role.plan_trust(entry(recorded_sids={"SpinnakerOld"}), "spinnakerManaged", trust(old, EC2), "aws")
+    assert kept["other_recorded_statements"] == ["SpinnakerOld"] and kept["removed_statements"] == []
+    assert old in kept["policy"]["Statement"]
+    pruned = role.plan_trust(entry(recorded_sids={"SpinnakerOld"}, prune_recorded_statements=True), "spinnakerManaged",
+                             trust(old, EC2, dict(EC2, Sid="NotRecorded")), "aws")
+    assert pruned["removed_statements"] == ["SpinnakerOld"] and pruned["other_recorded_statements"] == [] and pruned["changed"]
+    assert [s.get("Sid") for s in pruned["policy"]["Statement"]] == [None, "NotRecorded", "SpinnakerManaging"]
+    assert role.recorded_sids_after("SpinnakerManaging", {"SpinnakerOld"}, pruned["policy"]) == {"SpinnakerManaging"}
+
+
 @pytest.mark.parametrize("recorded, statements, wanted", [
     (None, [OURS], {"SpinnakerManaging"}),       # a role without the record gets one once our statement is there
     (None, [EC2], None),                          # ... and none while it is not
     ({"SpinnakerManaging"}, [OURS], None),        # already recorded
-    ({"Other"}, [OURS], {"Other", "SpinnakerManaging"}),
-    ({"Other", "SpinnakerManaging"}, [EC2], {"Other"}),  # the statement is gone: so is its record
+    ({"Other"}, [OURS], {"SpinnakerManaging"}),  # a recorded Sid whose statement is gone is dropped
+    ({"Other"}, [OURS, dict(EC2, Sid="Other")], {"Other", "SpinnakerManaging"}),
+    ({"Other", "SpinnakerManaging"}, [EC2], set()),  # the statement is gone: so is its record
     (set(), [EC2], None),
 ])
 def test_the_record_of_owned_sids_follows_the_trust_just_written(recorded, statements, wanted):
