@@ -25,8 +25,9 @@ class LocalAWS:
 
     def __init__(self, host="127.0.0.1", port=0, managed_policies=ATTACHED_MANAGED_POLICIES, trust=None, lost_update=None):
         """``managed_policies``: names of the AWS managed policies every account's IAM holds (default:
-        ``ATTACHED_MANAGED_POLICIES``; None: all ~1,100 of moto's catalogue, as AWS does, which the benchmarks use). moto copies the catalogue into each account it sees, about 32 MB and 1 CPU-s
-        per account, so a 1,000-account run needs the list of the policies it attaches to fit in memory.
+        ``ATTACHED_MANAGED_POLICIES``; None: all ~1,100 of moto's catalogue, as AWS does, which the benchmarks use).
+        moto copies the catalogue into each account it sees, about 32 MB and 1 CPU-s per account, so a
+        1,000-account run needs the list of the policies it attaches to fit in memory.
         ``trust``: None (moto as it is), True or a ``tests.sts_trust.TrustConfig``: the STS trust layer in front of
         moto (``tests/sts_trust.py``: AssumeRole answered as STS does); ``self.trust`` is then that layer.
         ``lost_update``: None (moto as it is), True or a timeout in seconds: the lost-update layer in front of moto

@@ -92,7 +92,7 @@ REGISTRATION_VARIABLES = (
 REGISTRATION_ROLES = {"halyard": "spinnaker_halyard", "clouddriver_config": "spinnaker_clouddriver",
                       "account_api": "spinnaker_gate"}
 # STS's RoleSessionName: 2 to 64 characters of [\w+=,.@-] (STS API reference, AssumeRole).
-_SESSION_NAME_BAD = re.compile(r"[^\w+=,.@-]")
+_SESSION_NAME_BAD = re.compile(r"[^A-Za-z0-9_+=,.@-]")  # STS: [\w+=,.@-]*, where \w is ASCII (not Python's Unicode \w)
 
 
 def plan_variables():

@@ -488,7 +488,7 @@ roles:
     other_recorded_statements:
       description:
         - The Sids of statements this install recorded, other than O(roles[].sid), left in the trust policy (what
-          O(roles[].prune_recorded_statements) would remove: a renamed Sid's old statement).
+          O(roles[].prune_recorded_statements) would remove, such as a renamed Sid's old statement).
       returned: always
       type: list
       elements: str

@@ -84,6 +84,10 @@ PLAN_VARIABLES = {
                                                "trust policy.",
     "spinnaker_managing_principal_arn": "The principal every spinnakerManaged trusts, for a run without the "
                                         "managing host (an AWX job slice); unset: the managing host's identity.",
+    "spinnaker_install_id": "Which install of Spinnaker this is (unset: the managing account's id): the role tag "
+                            "spinnaker.aws:owned-statements:<install id> records the trust statements it wrote, and "
+                            "a statement another install recorded is never changed (the host fails naming it). Set "
+                            "it, the same on every host, when two Spinnakers share a managing account.",
     # the managing host
     "managing_account_identity": "How Spinnaker authenticates in the managing account: user, instance_role, irsa "
                                  "or existing.",

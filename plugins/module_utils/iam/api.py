@@ -79,6 +79,40 @@ def retry_invalid_principal(call, timeout, sleep=time.sleep, clock=time.monotoni
     return retry_on(call, is_invalid_principal_error, timeout, sleep=sleep, clock=clock)
 
 
+def is_no_such_entity_error(error):
+    """Return True for ``NoSuchEntity``: right after ``iam:CreateRole`` (or ``CreateInstanceProfile``) IAM may not
+    know the new role yet on the next call that names it (eventual consistency, IAM User Guide "Troubleshooting
+    IAM": changes are not visible everywhere at once)."""
+    return isinstance(error, botocore.exceptions.ClientError) and error.response.get("Error", {}).get("Code") == "NoSuchEntity"
+
+
+class NewRoleClient:
+    """The IAM client of a role this run just created: the calls that name that role (``NEW_ROLE_CALLS``) retry
+    ``NoSuchEntity`` with ``retry_on`` for up to ``timeout`` seconds, as "Invalid principal" is retried; every other
+    call and error passes through unchanged. ``sleep`` and ``clock`` are injectable for tests."""
+
+    # Not get_role_policy: its NoSuchEntity is the answer "no such inline policy" (yet), not a role IAM cannot see.
+    NEW_ROLE_CALLS = ("attach_role_policy", "put_role_policy", "add_role_to_instance_profile",
+                      "put_role_permissions_boundary", "tag_role", "list_role_policies",
+                      "list_attached_role_policies", "list_instance_profiles_for_role")
+
+    def __init__(self, client, timeout, sleep=time.sleep, clock=time.monotonic):
+        self._client = client
+        self._timeout = timeout
+        self._sleep = sleep
+        self._clock = clock
+
+    def __getattr__(self, name):
+        attribute = getattr(self._client, name)
+        if name not in self.NEW_ROLE_CALLS:
+            return attribute
+
+        def call(*args, **kwargs):
+            return retry_on(lambda: attribute(*args, **kwargs), is_no_such_entity_error, self._timeout,
+                            sleep=self._sleep, clock=self._clock)[0]
+        return call
+
+
 @IAMErrorHandler.common_error_handler("update the role's trust policy")
 def update_trust_policy(client, role_name, document_json, wait_timeout, sleep=time.sleep):
     """Write a role's trust policy (``iam:UpdateAssumeRolePolicy``); returns the number of attempts.

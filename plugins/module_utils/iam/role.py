@@ -26,6 +26,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import OWNER
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import OWNERSHIP_TAG_VALUE
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import SERVICE_LINKED_ROLE_PATH
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ConcurrentWriteError
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import NewRoleClient
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import attach_role_managed_policies
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import create_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import delete_owned_role
@@ -46,8 +47,8 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statement
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.policy_statements import statement_specs
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INLINE_POLICY_QUOTAS
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import DEFAULT_INSTALL_ID
-from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import OWNED_STATEMENTS_TAG_PREFIX
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INSTALL_ID_RE
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import OWNED_STATEMENTS_TAG_PREFIX
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import TRUST_POLICY_DEFAULT_QUOTA
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import PolicyError
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import build_trust_condition
@@ -341,6 +342,8 @@ def converge_role(client, params, inline_specs, check_mode=False, account=None):
         delete_if_unused(client, params, role, output, check_mode)
         return output, before
     role = write_role_trust(client, params, role, before, partition, output, check_mode)
+    if output["created"]:  # IAM may not know it yet on the next call that names it: NoSuchEntity is retried
+        client = NewRoleClient(client, params["wait_timeout"])
     if role is not None:
         converge_role_parts(client, params, role, recorded, output, check_mode)
     if inline_specs and params["state"] == "present" and (role is not None or output["created"]):

@@ -456,6 +456,36 @@ def test_an_unrecorded_statement_trusting_only_the_managing_account_is_foreign(a
     assert stored_trust(client)["Statement"] == [tools]
 
 
+def test_no_such_entity_right_after_create_role_is_retried_for_the_new_role(aws, monkeypatch):
+    # IAM's eventual consistency: the first call naming a role just created may answer NoSuchEntity. The layer
+    # answers so, once each, to AttachRolePolicy, PutRolePolicy and AddRoleToInstanceProfile (without making the
+    # call); the module retries them and the role ends complete.
+    import botocore.client
+    import botocore.exceptions
+
+    client, log = aws
+    spied = botocore.client.BaseClient._make_api_call
+    lost = set()
+
+    def not_yet_visible(self, operation_name, api_params):
+        if operation_name in ("AttachRolePolicy", "PutRolePolicy", "AddRoleToInstanceProfile") and operation_name not in lost:
+            lost.add(operation_name)
+            raise botocore.exceptions.ClientError(
+                {"Error": {"Code": "NoSuchEntity", "Message": "The role with name BaseIAMRole cannot be found."}}, operation_name)
+        return spied(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", not_yet_visible)
+    pass_role = {"sid": "SpinnakerPassRole", "actions": ["iam:PassRole"], "resources": ["*"]}
+    inline = [{"policy_name": "PassRole", "statements": [pass_role]}]
+    result = run({"role_name": "BaseIAMRole", "create_role": True, "sid": "SpinnakerEC2", "principals": {"service": ["ec2.amazonaws.com"]},
+                  "managed_policies": ["PowerUserAccess"], "instance_profile": True, "inline_policies": inline})
+    assert not result.get("failed"), result
+    assert result["created"] and lost == {"AttachRolePolicy", "PutRolePolicy", "AddRoleToInstanceProfile"}
+    assert [p["PolicyName"] for p in client.list_attached_role_policies(RoleName="BaseIAMRole")["AttachedPolicies"]] == ["PowerUserAccess"]
+    assert client.list_role_policies(RoleName="BaseIAMRole")["PolicyNames"] == ["PassRole"]
+    assert [r["RoleName"] for r in client.get_instance_profile(InstanceProfileName="BaseIAMRole")["InstanceProfile"]["Roles"]] == ["BaseIAMRole"]
+
+
 def test_removing_our_statement_drops_it_from_the_record(role):
     client, log = role
     run(MERGE)

@@ -56,7 +56,10 @@ def test_a_second_install_with_the_same_sid_is_refused_then_lives_beside_the_fir
     with LocalAWS() as aws:
         prod_inventory = write_inventory(tmp_path / "prod.yml")
         prod_home, second_home = tmp_path / "prod-hal", tmp_path / "second-hal"
-        run_prod = lambda **kw: run_playbook("site.yml", prod_inventory, aws.endpoint, prod_home, **kw)  # noqa: E731
+
+        def run_prod():
+            return run_playbook("site.yml", prod_inventory, aws.endpoint, prod_home)
+
         run_prod()
         prod_statement = statements(aws, DEVELOP)["SpinnakerManaging"]
         assert records(aws, DEVELOP) == {"spinnaker.aws:owned-statements:100000000001": "SpinnakerManaging"}
@@ -72,7 +75,10 @@ def test_a_second_install_with_the_same_sid_is_refused_then_lives_beside_the_fir
 
         # With a Sid of its own it writes its statement beside prod's, recorded under its own install id.
         own_sid = second_install_inventory(tmp_path / "second.yml", managed_account_trust_sid="SpinnakerStaging")
-        run_second = lambda **kw: run_playbook("site.yml", own_sid, aws.endpoint, second_home, **kw)  # noqa: E731
+
+        def run_second():
+            return run_playbook("site.yml", own_sid, aws.endpoint, second_home)
+
         run_second()
         both = statements(aws, DEVELOP)
         assert both["SpinnakerManaging"] == prod_statement

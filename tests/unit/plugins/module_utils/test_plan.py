@@ -99,8 +99,8 @@ def test_the_install_id_is_the_managing_accounts_unless_spinnaker_install_id_nam
     plan = p.run_plan(hosts(), GROUPS)
     assert plan["install_id"] == "100000000001" and plan["accounts"]["develop"]["install_id"] == "100000000001"
     assert plan["accounts"]["develop"]["base_iam_role"]["install_id"] == "account"  # shared by every install
-    slice_only = {"develop": hosts()["develop"], "staging": dict(hosts()["staging"], spinnaker_managing_principal_arn=
-                                                                 "arn:aws:iam::500000000005:role/spinnaker")}
+    given = {"spinnaker_managing_principal_arn": "arn:aws:iam::500000000005:role/spinnaker"}
+    slice_only = {"develop": hosts()["develop"], "staging": dict(hosts()["staging"], **given)}
     assert p.run_plan(slice_only, {"spinnaker_managed": ["develop", "staging"]})["install_id"] == "500000000005"
     named = {"spinnaker_install_id": "prod-spinnaker"}
     plan = p.run_plan(hosts(develop=named, staging=named, spinnakerManaging=named), GROUPS)
@@ -137,6 +137,9 @@ def test_the_registration_writer_and_host_follow_the_path():
 
 def test_role_session_names_keep_to_stss_characters_and_length():
     assert p.role_session_name("my host/1") == "spinnaker-aws-my-host-1"
+    # STS's pattern [\w+=,.@-]* is ASCII: a non-ASCII host name must not reach RoleSessionName.
+    assert p.role_session_name("développement") == "spinnaker-aws-d-veloppement"
+    assert p.role_session_name("生产") == "spinnaker-aws---"
     assert len(p.role_session_name("x" * 100)) == len("spinnaker-aws-") + 40
 
 

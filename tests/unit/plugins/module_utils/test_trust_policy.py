@@ -445,6 +445,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy imp
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import statement_ownership  # noqa: E402
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import statement_records  # noqa: E402
 
+
 def trust_with(statement):
     return {"Version": "2012-10-17", "Statement": [statement]}
 
