@@ -232,6 +232,29 @@ def _principal(hosts, managing_host, settings, partition):
 SHARED_INSTALL_ID = "account"
 
 
+def principal_refusals(hosts, managing_host, settings, partition):
+    """The refusals of ``spinnaker_managing_principal_arn`` (``hosts``: ``{host: {variable: value}}``) beside the
+    managing host: the principal must be in the managing account, and equal to the principal that host publishes
+    (by ``managing_account_identity``). A typo or a stale AWX extra variable would otherwise make every role trust
+    it, and the last step remove the real principal."""
+    given = next((h["spinnaker_managing_principal_arn"] for h in hosts.values() if h.get("spinnaker_managing_principal_arn")), None)
+    variables = hosts.get(managing_host) or {}
+    details = parse_iam_arn(given or "")
+    if not (given and details and variables.get("aws_account_id")):
+        return []
+    account_id = str(variables["aws_account_id"])
+    if details["account_id"] != account_id:
+        return ["spinnaker_managing_principal_arn is %s, in account %s, not in the managing account %s (%s's "
+                "aws_account_id). Fix it, or remove it: with the managing host in the inventory it is not needed."
+                % (given, details["account_id"], account_id, managing_host)]
+    published = managing_principal_arn(partition, account_id, settings, variables.get("spinnaker_iam_path") or "/")
+    if published and published != given:
+        return ["spinnaker_managing_principal_arn is %s, but the managing host %s publishes %s "
+                "(managing_account_identity: %s). Remove it (with the managing host in the inventory it is not "
+                "needed), or make it the same." % (given, managing_host, published, settings["managing_account_identity"])]
+    return []
+
+
 def install_id(hosts, principal):
     """The id of this install of Spinnaker (whose trust statements are whose: ``iam_roles``' ``install_id``):
     ``spinnaker_install_id`` when a host sets it, else the account id of the managing principal ``principal``
@@ -301,6 +324,7 @@ def run_plan(hosts, groups, registration_vars=None, regions_of=known_regions):
     principal = _principal(full, managing_host, settings, partition)
     install = install_id(full, principal)
     refusals += install_id_refusals(full)
+    refusals += principal_refusals(full, managing_host, settings, partition)
     accounts = {}
     for model in models:
         accounts[model["host"]] = _account_entry(full[model["host"]], model["host"], model, partition, principal)

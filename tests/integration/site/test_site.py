@@ -275,6 +275,11 @@ def test_verify_lint_names_the_account_whose_trust_lost_the_managing_principal(c
         ({"spinnakerManaging": {"managing_account_identity": "existing", "managing_account_existing_arn": "arn:aws:iam::999999999999:role/spinnaker"}},
          "managing_account_existing_arn is in account 999999999999, not the managing account 100000000001"),
         ({"spinnakerManaging": {"managing_account_assume_role_scope": "wildcard"}}, "managing_account_organization_id is not set"),
+        # A stale AWX extra variable or a typo beside the managing host: every role would trust it, and the last step
+        # would remove the real principal.
+        ({"develop": {"spinnaker_managing_principal_arn": "arn:aws:iam::100000000001:user/spinakerManaging"}},
+         "but the managing host spinnakerManaging publishes arn:aws:iam::100000000001:user/spinnakerManaging"),
+        ({"develop": {"spinnaker_install_id": "prod spinnaker"}}, "develop: spinnaker_install_id must be 1 to 64"),
         ({"halyard-host": None}, "The halyard group must hold exactly one host"),
     ],
 )

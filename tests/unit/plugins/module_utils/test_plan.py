@@ -95,6 +95,18 @@ def test_a_run_without_the_managing_host_trusts_the_principal_it_names():
     assert plan["accounts"]["develop"]["managing_principal_arn"] == given
 
 
+def test_a_managing_principal_arn_beside_the_managing_host_must_be_the_one_it_publishes():
+    given = "arn:aws:iam::100000000001:user/spinnakerManaging"
+    plan = p.run_plan(hosts(develop={"spinnaker_managing_principal_arn": given}), GROUPS)
+    assert plan["refusals"] == [] and plan["accounts"]["develop"]["managing_principal_arn"] == given
+    typo = p.run_plan(hosts(develop={"spinnaker_managing_principal_arn": "arn:aws:iam::100000000001:user/spinakerManaging"}), GROUPS)
+    assert any(r.startswith("spinnaker_managing_principal_arn is arn:aws:iam::100000000001:user/spinakerManaging, but the "
+                            "managing host spinnakerManaging publishes arn:aws:iam::100000000001:user/spinnakerManaging")
+               for r in typo["refusals"])
+    elsewhere = p.run_plan(hosts(develop={"spinnaker_managing_principal_arn": "arn:aws:iam::999999999999:role/x"}), GROUPS)
+    assert any("in account 999999999999, not in the managing account 100000000001" in r for r in elsewhere["refusals"])
+
+
 def test_the_install_id_is_the_managing_accounts_unless_spinnaker_install_id_names_it():
     plan = p.run_plan(hosts(), GROUPS)
     assert plan["install_id"] == "100000000001" and plan["accounts"]["develop"]["install_id"] == "100000000001"
