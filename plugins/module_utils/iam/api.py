@@ -264,6 +264,12 @@ def delete_inline_policy(client, entity, entity_name, policy_name):
 # ----------------------------------------------------------------------------------------------------------------
 
 
+class RoleAppeared(Exception):
+    """``iam:CreateRole`` answered ``EntityAlreadyExists``: the role exists now, created by this very call whose
+    first answer was lost (botocore retried it) or by another writer. The caller reads it and converges it as an
+    existing role, whose ownership is then checked like any other's."""
+
+
 @IAMErrorHandler.common_error_handler("create role")
 def create_role(client, role_name, path, description, document_json, wait_timeout, sleep=time.sleep, tags=None,
                 permissions_boundary=None):
@@ -272,6 +278,7 @@ def create_role(client, role_name, path, description, document_json, wait_timeou
     returns the ``Role`` dict.
 
     "Invalid principal" (a principal created moments ago) is retried like ``update_trust_policy``.
+    Raises ``RoleAppeared`` for ``EntityAlreadyExists``.
     """
     params = dict(RoleName=role_name, Path=path or "/", AssumeRolePolicyDocument=document_json)
     if description:
@@ -280,7 +287,10 @@ def create_role(client, role_name, path, description, document_json, wait_timeou
         params["Tags"] = tag_list(tags)
     if permissions_boundary:
         params["PermissionsBoundary"] = permissions_boundary
-    return retry_invalid_principal(lambda: client.create_role(aws_retry=True, **params)["Role"], wait_timeout, sleep=sleep)[0]
+    try:
+        return retry_invalid_principal(lambda: client.create_role(aws_retry=True, **params)["Role"], wait_timeout, sleep=sleep)[0]
+    except is_boto3_error_code("EntityAlreadyExists") as e:
+        raise RoleAppeared(role_name) from e
 
 
 @IAMErrorHandler.common_error_handler("set the permissions boundary of role")
@@ -339,6 +349,18 @@ def attach_role_managed_policies(client, role_name, role_arn, wanted, attached, 
     return added
 
 
+def create_instance_profile(client, name, path, tags):
+    """``iam:CreateInstanceProfile`` (amazon.aws ``create_iam_instance_profile``); on ``EntityAlreadyExists`` (the
+    first answer was lost and botocore's retry met the profile, or another writer made it) the profile is read and
+    returned, for the caller to check which role it holds."""
+    try:
+        return create_iam_instance_profile(client, name, path, tags)
+    except AnsibleIAMError as e:
+        if not isinstance(e.exception, is_boto3_error_code("EntityAlreadyExists", e=e.exception)):
+            raise
+    return client.get_instance_profile(aws_retry=True, InstanceProfileName=name)["InstanceProfile"]
+
+
 def ensure_instance_profile(client, role_name, path, check_mode, tags=None):
     """Make sure an instance profile named ``role_name`` exists and holds the role (EC2 uses a role only
     through an instance profile; clouddriver's ``BaseIAMRole`` default is an instance profile NAME).
@@ -354,7 +376,7 @@ def ensure_instance_profile(client, role_name, path, check_mode, tags=None):
     try:
         profile = client.get_instance_profile(aws_retry=True, InstanceProfileName=role_name)["InstanceProfile"]
     except is_boto3_error_code("NoSuchEntity"):
-        profile = create_iam_instance_profile(client, role_name, path, tags)
+        profile = create_instance_profile(client, role_name, path, tags)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
         raise AnsibleIAMError(message="Failed to get instance profile %s" % role_name, exception=e) from e
     others = [r["RoleName"] for r in profile.get("Roles", []) if r["RoleName"] != role_name]

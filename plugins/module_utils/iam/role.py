@@ -27,6 +27,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import OWNER
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import SERVICE_LINKED_ROLE_PATH
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import ConcurrentWriteError
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import NewRoleClient
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import RoleAppeared
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import attach_role_managed_policies
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import create_role
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.api import delete_owned_role
@@ -317,6 +318,16 @@ def invalid_principal_message(error, params):
 
 
 def converge_role(client, params, inline_specs, check_mode=False, account=None):
+    """Converge one role (``converge_one_role``); a role that appeared between the read and the create (our own
+    create whose answer was lost, or another writer's: ``RoleAppeared``) is read again and converged as an
+    existing one, its ownership checked like any other's."""
+    try:
+        return converge_one_role(client, params, inline_specs, check_mode, account)
+    except RoleAppeared:
+        return converge_one_role(client, params, inline_specs, check_mode, account)
+
+
+def converge_one_role(client, params, inline_specs, check_mode=False, account=None):
     """Converge one role with the options ``params`` (an entry of ``roles``) and its parsed ``inline_specs``
     (``inline_policy_specs``); ``client``: an IAM client; ``account()`` names the account for a missing role's
     message. Returns ``(result, trust policy before)``; in check mode nothing is written and the result says what

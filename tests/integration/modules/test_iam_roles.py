@@ -486,6 +486,63 @@ def test_no_such_entity_right_after_create_role_is_retried_for_the_new_role(aws,
     assert [r["RoleName"] for r in client.get_instance_profile(InstanceProfileName="BaseIAMRole")["InstanceProfile"]["Roles"]] == ["BaseIAMRole"]
 
 
+def lose_the_first_answer(monkeypatch, operations):
+    """The layer in front of moto: each of ``operations`` runs once at moto, then its answer is lost and the
+    retry meets EntityAlreadyExists, as when botocore retries a create whose connection dropped. Returns the set
+    of operations whose answer was lost."""
+    import botocore.client
+    import botocore.exceptions
+
+    spied = botocore.client.BaseClient._make_api_call
+    lost = set()
+
+    def lossy(self, operation_name, api_params):
+        answer = spied(self, operation_name, api_params)
+        if operation_name in operations and operation_name not in lost:
+            lost.add(operation_name)
+            raise botocore.exceptions.ClientError({"Error": {"Code": "EntityAlreadyExists", "Message": "exists"}}, operation_name)
+        return answer
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", lossy)
+    return lost
+
+
+def test_a_create_whose_answer_was_lost_is_read_and_converged_as_an_existing_role(aws, monkeypatch):
+    client, log = aws
+    lost = lose_the_first_answer(monkeypatch, ("CreateRole", "CreateInstanceProfile"))
+    entry = {"role_name": "BaseIAMRole", "create_role": True, "sid": "SpinnakerEC2", "install_id": "account",
+             "principals": {"service": ["ec2.amazonaws.com"]}, "managed_policies": ["PowerUserAccess"], "instance_profile": True}
+    result = run(entry)
+    assert not result.get("failed"), result
+    assert lost == {"CreateRole", "CreateInstanceProfile"} and result["statement_ownership"] == "owned"
+    assert [p["PolicyName"] for p in client.list_attached_role_policies(RoleName="BaseIAMRole")["AttachedPolicies"]] == ["PowerUserAccess"]
+    assert [r["RoleName"] for r in client.get_instance_profile(InstanceProfileName="BaseIAMRole")["InstanceProfile"]["Roles"]] == ["BaseIAMRole"]
+    log.clear()
+    assert not run(entry)["changed"] and log.writes() == []
+
+
+def test_a_role_another_writer_created_meanwhile_is_checked_like_any_existing_one(aws, monkeypatch):
+    # Between this run's read and its CreateRole another team created the role with a statement of our Sid.
+    import botocore.client
+
+    client, log = aws
+    spied = botocore.client.BaseClient._make_api_call
+    theirs = {"Sid": "SpinnakerManaging", "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": OTHER_TEAM}}
+
+    def race(self, operation_name, api_params):
+        if operation_name == "CreateRole" and not race.done:
+            race.done = True
+            spied(self, "CreateRole", dict(api_params, AssumeRolePolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [theirs]}), Tags=[]))
+        return spied(self, operation_name, api_params)
+
+    race.done = False
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", race)
+    result = run(dict(MERGE, create_role=True))
+    assert result["failed"] and result["statement_ownership"] == "foreign"
+    assert stored_trust(client)["Statement"] == [theirs]
+
+
 def test_removing_our_statement_drops_it_from_the_record(role):
     client, log = role
     run(MERGE)
