@@ -82,6 +82,7 @@ MANAGING_VARIABLES = {
 RUN_VARIABLES = {
     "spinnaker_iam_enabled": True, "spinnaker_registration_enabled": True, "spinnaker_verify": True,
     "spinnaker_registration": "halyard", "spinnaker_prune_unlisted_accounts": False,
+    "spinnaker_offboard_without_registration": False,
 }
 # Read from the registration host.
 REGISTRATION_VARIABLES = (
@@ -335,7 +336,8 @@ def run_plan(hosts, groups, registration_vars=None, regions_of=known_regions):
             "order": order, "registration": registration,
             "switches": {"iam": switches["spinnaker_iam_enabled"], "registration": registration["enabled"],
                          "verify": switches["spinnaker_verify"],
-                         "prune_unlisted_accounts": switches["spinnaker_prune_unlisted_accounts"]}}
+                         "prune_unlisted_accounts": switches["spinnaker_prune_unlisted_accounts"],
+                         "offboard_without_registration": switches["spinnaker_offboard_without_registration"]}}
 
 
 def _refusals(hosts, order, managing_hosts, settings, registration, regions_of, partition):
@@ -405,12 +407,30 @@ def run_outcome(plan, results):
         elif result.get("trust_policy") is not None:
             trusts[host] = result["trust_policy"]
         accounts.append(account)
-    registration = results.get(plan["registration"]["host"]) or {}
+    registration = _registration_outcome(results.get(plan["registration"]["host"]) or {})
     # A writer leaves a held account out of its entries, so it reads as unlisted: pruning then would delete it.
     prune_unlisted = bool(plan["switches"]["prune_unlisted_accounts"]) and not failed and not chain_failed
-    return {"accounts": accounts, "iam_failed": failed, "chain_failed": chain_failed, "prune_unlisted": prune_unlisted,
-            "access_key": managing.get("access_key") or {},
-            "registration": _registration_outcome(registration), "trust_policies": trusts}
+    outcome = {"accounts": accounts, "iam_failed": failed, "chain_failed": chain_failed, "prune_unlisted": prune_unlisted,
+               "access_key": managing.get("access_key") or {}, "registration": registration, "trust_policies": trusts}
+    outcome.update(offboarding(plan, registration))
+    return outcome
+
+
+def offboarding(plan, registration):
+    """Whether this run may remove the IAM of the accounts marked absent, and the managing policy's scope that
+    follows. Only after Spinnaker's config dropped them: the registration of this run is done, or
+    ``spinnaker_offboard_without_registration`` says the operator knows it is (an IAM-only run, the IAM half of
+    the AWX split, cannot tell: "registration not enabled" is not "registration done"). Returns
+    ``{"offboard": bool, "offboard_waits": [names], "assume_role_arns": [...], "stale_role_arns": [...]}``: while
+    offboarding waits, the absent accounts' spinnakerManaged ARNs stay in the managing policy."""
+    absent = [a for a in plan["accounts"].values() if a["state"] == "absent"]
+    allowed = bool(registration["done"] and plan["switches"]["registration"]) or bool(plan["switches"]["offboard_without_registration"])
+    managing = plan["managing"]
+    waiting = [] if allowed else [a["managed_role"]["arn"] for a in absent]
+    kept = waiting if managing["assume_role_scope"] == "accounts" else []
+    return {"offboard": allowed, "offboard_waits": [] if allowed else [a["name"] for a in absent],
+            "assume_role_arns": managing["assume_role_arns"] + [arn for arn in kept if arn not in managing["assume_role_arns"]],
+            "stale_role_arns": [arn for arn in managing["stale_role_arns"] if arn not in waiting]}
 
 
 def _chain_failures(check):

@@ -160,6 +160,15 @@ def test_offboarding_removes_what_the_collection_owns_and_nothing_else(tmp_path)
         iam.update_assume_role_policy(RoleName="spinnakerManaged", PolicyDocument=json.dumps(trust))
         develop_before = iam_state(aws, ACCOUNTS["develop"])
 
+        # An IAM-only run (the IAM half of the AWX split) cannot know Spinnaker dropped production: it keeps its IAM
+        # and the ARN in the managing policy, and says offboarding waits for the registration.
+        world.host_vars = {"production": {"spinnaker_account_state": "absent"}}
+        output = world.run(extra_vars={"spinnaker_registration_enabled": "false"})[1]
+        assert "Offboarding waits for registration: production" in output
+        assert "SpinnakerManaging" in [s.get("Sid") for s in iam_state(aws, "400000000004")["spinnakerManaged"]["trust"]["Statement"]]
+        resources = [s for s in managing_policy(aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]["Resource"]
+        assert "arn:aws:iam::400000000004:role/spinnakerManaged" in resources
+
         # staging through the offboarding playbook (the AWX survey's), production marked absent in the inventory.
         world.host_vars = {"production": {"spinnaker_account_state": "absent"}}
         world.run(extra_vars={"spinnaker_offboard_account_name": "staging"}, playbook="playbooks/offboard_account.yml")

@@ -210,6 +210,24 @@ def test_with_the_iam_part_off_no_account_counts_as_failed():
     assert outcome["iam_failed"] == []
 
 
+def test_an_iam_only_run_keeps_the_iam_of_absent_accounts_until_registration_or_the_operator_says():
+    staging_arn = "arn:aws:iam::300000000003:role/spinnakerManaged"
+    iam_only = {"spinnaker_registration_enabled": False}
+    plan = p.run_plan(hosts(staging={"spinnaker_account_state": "absent", **iam_only}), GROUPS)
+    waiting = p.run_outcome(plan, {})
+    assert not waiting["offboard"] and waiting["offboard_waits"] == ["staging"]
+    assert staging_arn in waiting["assume_role_arns"] and staging_arn not in waiting["stale_role_arns"]
+    told = p.run_plan(hosts(staging={"spinnaker_account_state": "absent", "spinnaker_offboard_without_registration": True,
+                                     **iam_only}), GROUPS)
+    allowed = p.run_outcome(told, {})
+    assert allowed["offboard"] and allowed["offboard_waits"] == [] and staging_arn in allowed["stale_role_arns"]
+    assert staging_arn not in allowed["assume_role_arns"]
+    registered = p.run_plan(hosts(staging={"spinnaker_account_state": "absent"}), GROUPS)
+    done = p.run_outcome(registered, {"localhost": {"in_run": True, "registration": {"changed": True}}})
+    assert done["offboard"] and staging_arn in done["stale_role_arns"]
+    assert not p.run_outcome(registered, {})["offboard"]  # registration enabled but not done (failed, or --limit)
+
+
 def test_the_registration_outcome_names_what_the_writer_reported():
     plan = p.run_plan(hosts(), GROUPS)
     results = {"localhost": {"in_run": True, "registration": {"unlisted": ["hand-made"], "refused": [{"msg": "x"}]},
