@@ -43,6 +43,7 @@ Where a rule comes from (AWS's and Spinnaker's docs) is said beside it, and in d
 import re
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INSTALL_ID_RE
+from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import other_principals
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import iam_arn
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_partitions
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_regions
@@ -413,7 +414,43 @@ def run_outcome(plan, results):
     outcome = {"accounts": accounts, "iam_failed": failed, "chain_failed": chain_failed, "prune_unlisted": prune_unlisted,
                "access_key": managing.get("access_key") or {}, "registration": registration, "trust_policies": trusts}
     outcome.update(offboarding(plan, registration))
+    outcome.update(retirement(plan, trusts, registration, results))
     return outcome
+
+
+def _statement_holds(policy, sid, principal):
+    """Whether the statement ``sid`` of the trust ``policy`` (``None``: not known) trusts ``principal``."""
+    if policy is None or not principal:
+        return False
+    return any(p["principal"] == principal for p in other_principals(policy, sid, {}))
+
+
+def retirement(plan, trusts, registration, results):
+    """Whether the last step may retire the previous managing principal: remove it from the owned trust
+    statements, detach the managing policy from it and make its access keys inactive. Only when it is proved
+    unused: every present account's trust (converged or read in this run: ``trusts``, ``{host: policy}``) holds
+    the current principal in the owned statement, and Spinnaker's config does not still authenticate with a
+    previous user's access key (an identity other than ``user`` while Halyard's provider names a key). Else the
+    previous principal stays trusted, with its policy, and the run says why; it never leaves the key Spinnaker is
+    configured with trusted nowhere.
+
+    Returns ``{"retire_previous_principal": bool, "retirement_waits": reason or None, "previous_principals":
+    [ARNs the converged statements hold besides the current one]}``."""
+    principal = plan["managing"]["principal_arn"]
+    previous = sorted(set(
+        p["principal"] for host, result in results.items() if host in plan["accounts"]
+        for p in ((((result or {}).get("iam") or {}).get("roles") or [{}])[0].get("other_principals") or [])))
+    unproved = [a["name"] for host, a in plan["accounts"].items()
+                if a["state"] == "present" and not _statement_holds(trusts.get(host), a["trust_sid"], principal)]
+    reason = None
+    if unproved:
+        reason = ("the trust of %s is not known to hold %s in this run (its IAM failed, or it is outside the run)"
+                  % (", ".join(unproved), principal))
+    elif plan["managing"]["identity"] != "user" and registration["access_key_ids"]:
+        reason = ("Spinnaker's config still authenticates with the access key %s of the previous managing user "
+                  "(Halyard has no command that removes a provider's key: delete accessKeyId and secretAccessKey under "
+                  "providers.aws in the halconfig, and run hal deploy apply)" % ", ".join(registration["access_key_ids"]))
+    return {"retire_previous_principal": reason is None, "retirement_waits": reason, "previous_principals": previous}
 
 
 def offboarding(plan, registration):

@@ -21,6 +21,7 @@ from tests.playbook import ROOT
 from tests.playbook import run_playbook
 
 MANAGING_ROLE = "arn:aws:iam::100000000001:role/spinnakerManaging"
+MANAGING_USER = "arn:aws:iam::100000000001:user/spinnakerManaging"
 # The trust-chain check has its own tests (test_site.py); moto does not enforce sts:ExternalId, so a check of an
 # external id here would report it as not enforced.
 NO_VERIFY = {"spinnaker_verify": "false"}
@@ -85,15 +86,17 @@ def test_managing_identity_user_to_instance_role_leaves_only_the_new_principal(w
     old_key = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]["AccessKeyId"]
     world.host_vars = {"spinnakerManaging": {"managing_account_identity": "instance_role"}}
     output = world.run()[1]
+    # The halconfig still authenticates with the user's key (Halyard cannot remove a provider's key): the user stays
+    # trusted everywhere, with the managing policy and an active key, and the run says why. Nothing is cut off.
+    policy_arn = "arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy"
     for name, account_id in ACCOUNTS.items():
-        assert owned_statement(world.trust(account_id))["Principal"] == {"AWS": [MANAGING_ROLE]}, name
-    entities = iam.list_entities_for_policy(PolicyArn="arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy")
-    assert [r["RoleName"] for r in entities["PolicyRoles"]] == ["spinnakerManaging"] and entities["PolicyUsers"] == []
-    # The user is kept. Its key stays active while the halconfig still names it (Halyard cannot remove a provider's
-    # key): the run says so instead of cutting Spinnaker off.
-    assert iam.get_user(UserName="spinnakerManaging")["User"]["UserName"] == "spinnakerManaging"
+        assert sorted(owned_statement(world.trust(account_id))["Principal"]["AWS"]) == sorted([MANAGING_ROLE, MANAGING_USER]), name
+    entities = iam.list_entities_for_policy(PolicyArn=policy_arn)
+    assert [r["RoleName"] for r in entities["PolicyRoles"]] == ["spinnakerManaging"]
+    assert [u["UserName"] for u in entities["PolicyUsers"]] == ["spinnakerManaging"]
     assert iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]["Status"] == "Active"
-    assert "stay active: Spinnaker's config still names them" in output
+    flat = " ".join(output.split())
+    assert "stay trusted, with the managing policy and active keys: Spinnaker's config still authenticates with the access key %s" % old_key in flat
     world.rerun_is_a_noop()
     # The operator removes the key from the halconfig as the message says; the next run deploys that change and
     # makes the old key inactive.
@@ -107,6 +110,12 @@ def test_managing_identity_user_to_instance_role_leaves_only_the_new_principal(w
     assert world.hal.invocations().count(["deploy", "apply"]) == deploys + 1
     key = iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]
     assert (key["AccessKeyId"], key["Status"]) == (old_key, "Inactive")
+    # Now retired: only the new principal is trusted and holds the policy; the user is kept (not deleted).
+    for name, account_id in ACCOUNTS.items():
+        assert owned_statement(world.trust(account_id))["Principal"] == {"AWS": [MANAGING_ROLE]}, name
+    entities = iam.list_entities_for_policy(PolicyArn=policy_arn)
+    assert [r["RoleName"] for r in entities["PolicyRoles"]] == ["spinnakerManaging"] and entities["PolicyUsers"] == []
+    assert iam.get_user(UserName="spinnakerManaging")["User"]["UserName"] == "spinnakerManaging"
     world.rerun_is_a_noop()
 
 

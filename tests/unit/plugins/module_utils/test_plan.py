@@ -228,6 +228,36 @@ def test_an_iam_only_run_keeps_the_iam_of_absent_accounts_until_registration_or_
     assert not p.run_outcome(registered, {})["offboard"]  # registration enabled but not done (failed, or --limit)
 
 
+def converged(principals, sid="SpinnakerManaging"):
+    """The registered result of a host's IAM task whose owned statement trusts ``principals``."""
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": sid, "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": list(principals)}}]}
+    others = [{"kind": "AWS", "principal": p} for p in principals if p != "arn:aws:iam::100000000001:role/spinnakerManaging"]
+    return {"roles": [{"policy": policy, "other_principals": others}]}
+
+
+def test_the_previous_principal_is_retired_only_once_proved_unused():
+    role, user = "arn:aws:iam::100000000001:role/spinnakerManaging", "arn:aws:iam::100000000001:user/spinnakerManaging"
+    plan = p.run_plan(hosts(spinnakerManaging={"managing_account_identity": "instance_role"}), GROUPS)
+    every = dict((h, {"in_run": True, "iam": converged([role, user])}) for h in ("spinnakerManaging", "develop", "staging"))
+    outcome = p.run_outcome(plan, every)
+    assert outcome["retire_previous_principal"] and outcome["previous_principals"] == [user]
+    # One account's IAM failed: its trust may hold only the user, so nothing of the user is retired.
+    failed = dict(every, staging={"in_run": True, "iam": {"failed": True}})
+    outcome = p.run_outcome(plan, failed)
+    assert not outcome["retire_previous_principal"] and outcome["retirement_waits"].startswith("the trust of staging is not known")
+    # Outside the run (--limit): the same.
+    assert not p.run_outcome(plan, dict(every, staging={"in_run": False}))["retire_previous_principal"]
+    # Spinnaker's config still authenticates with the user's key.
+    keyed = dict(every, localhost={"in_run": True, "registration": {}, "provider": {"access_key_id": "AKIAOLD"}})
+    outcome = p.run_outcome(plan, keyed)
+    assert not outcome["retire_previous_principal"] and "access key AKIAOLD of the previous managing user" in outcome["retirement_waits"]
+    # In user mode the configured key is the current user's: no reason to wait.
+    user_plan = p.run_plan(hosts(), GROUPS)
+    mine = dict((h, {"in_run": True, "iam": converged([user])}) for h in ("spinnakerManaging", "develop", "staging"))
+    assert p.run_outcome(user_plan, dict(mine, localhost=keyed["localhost"]))["retire_previous_principal"]
+
+
 def test_the_registration_outcome_names_what_the_writer_reported():
     plan = p.run_plan(hosts(), GROUPS)
     results = {"localhost": {"in_run": True, "registration": {"unlisted": ["hand-made"], "refused": [{"msg": "x"}]},
