@@ -413,7 +413,7 @@ def run_outcome(plan, results):
     prune_unlisted = bool(plan["switches"]["prune_unlisted_accounts"]) and not failed and not chain_failed
     outcome = {"accounts": accounts, "iam_failed": failed, "chain_failed": chain_failed, "prune_unlisted": prune_unlisted,
                "access_key": managing.get("access_key") or {}, "registration": registration, "trust_policies": trusts}
-    outcome.update(offboarding(plan, registration))
+    outcome.update(offboarding(plan, registration, prune_unlisted))
     outcome.update(retirement(plan, trusts, registration, results))
     return outcome
 
@@ -453,19 +453,26 @@ def retirement(plan, trusts, registration, results):
     return {"retire_previous_principal": reason is None, "retirement_waits": reason, "previous_principals": previous}
 
 
-def offboarding(plan, registration):
+def offboarding(plan, registration, prune_unlisted=False):
     """Whether this run may remove the IAM of the accounts marked absent, and the managing policy's scope that
     follows. Only after Spinnaker's config dropped them: the registration of this run is done, or
     ``spinnaker_offboard_without_registration`` says the operator knows it is (an IAM-only run, the IAM half of
-    the AWX split, cannot tell: "registration not enabled" is not "registration done"). Returns
-    ``{"offboard": bool, "offboard_waits": [names], "assume_role_arns": [...], "stale_role_arns": [...]}``: while
-    offboarding waits, the absent accounts' spinnakerManaged ARNs stay in the managing policy."""
+    the AWX split, cannot tell: "registration not enabled" is not "registration done"). And never while another
+    Spinnaker account (renamed, or added by hand: the writer's unlisted accounts, unless ``prune_unlisted``
+    removed them) stands for the same AWS account id: it still assumes that spinnakerManaged.
+
+    Returns ``{"offboard": bool, "offboard_waits": [names], "offboard_held": {host: [Spinnaker account names]},
+    "assume_role_arns": [...], "stale_role_arns": [...]}``: the absent accounts whose offboarding waits or is held
+    keep their spinnakerManaged ARN in the managing policy."""
     absent = [a for a in plan["accounts"].values() if a["state"] == "absent"]
     allowed = bool(registration["done"] and plan["switches"]["registration"]) or bool(plan["switches"]["offboard_without_registration"])
     managing = plan["managing"]
-    waiting = [] if allowed else [a["managed_role"]["arn"] for a in absent]
+    others = {} if prune_unlisted else registration.get("unlisted_account_ids") or {}
+    held = dict((a["host"], sorted(n for n, i in others.items() if i == a["account_id"])) for a in absent)
+    held = dict((host, names) for host, names in held.items() if names)
+    waiting = [a["managed_role"]["arn"] for a in absent if not allowed or a["host"] in held]
     kept = waiting if managing["assume_role_scope"] == "accounts" else []
-    return {"offboard": allowed, "offboard_waits": [] if allowed else [a["name"] for a in absent],
+    return {"offboard": allowed, "offboard_waits": [] if allowed else [a["name"] for a in absent], "offboard_held": held,
             "assume_role_arns": managing["assume_role_arns"] + [arn for arn in kept if arn not in managing["assume_role_arns"]],
             "stale_role_arns": [arn for arn in managing["stale_role_arns"] if arn not in waiting]}
 
@@ -489,6 +496,7 @@ def _registration_outcome(result):
     provider = result.get("provider") if isinstance(result.get("provider"), dict) else {}
     return {"done": done, "error": result.get("registration_error") or None,
             "unlisted": list(written.get("unlisted") or []),
+            "unlisted_account_ids": dict(written.get("unlisted_account_ids") or {}),
             "refused": list(written.get("refused") or []),
             "access_key_ids": [k for k in [provider.get("access_key_id")] if k]}
 

@@ -157,6 +157,11 @@ unlisted:
   returned: always
   type: list
   elements: str
+unlisted_account_ids:
+  description: The AWS account id of each account of RV(unlisted), by name (C("") when it has none).
+  returned: always
+  type: dict
+  sample: {"legacy": "300000000003"}
 """
 
 import os
@@ -322,6 +327,7 @@ def run_result(writes, plan, current, accounts, diff):
         removed=[name for name in plan["delete"] if name in current],
         refused=plan["refused"],
         unlisted=plan["unlisted"],
+        unlisted_account_ids=plan["unlisted_account_ids"],
     )
     if diff:
         result["diff"] = [dict(before_header=w[0], after_header=w[0], before=w[1] or "", after=w[2] or "") for w in writes]

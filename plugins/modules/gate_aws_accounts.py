@@ -124,6 +124,11 @@ unlisted:
   returned: always
   type: list
   elements: str
+unlisted_account_ids:
+  description: The AWS account id of each account of RV(unlisted), by name (C("") when it has none).
+  returned: always
+  type: dict
+  sample: {"legacy": "300000000003"}
 calls:
   description: The HTTP calls made, as C(METHOD path).
   returned: always
@@ -195,6 +200,7 @@ def plan_registration(params, stored, result):
         added=[d["name"] for d in plan["upsert"] if d["name"] not in stored],
         updated=[d["name"] for d in plan["upsert"] if d["name"] in stored],
         removed=deletes, refused=plan["refused"], unlisted=plan["unlisted"],
+        unlisted_account_ids=plan["unlisted_account_ids"],
     )
     return plan, deletes
 
@@ -232,7 +238,7 @@ def main():
         module.fail_json(msg="; ".join(errors), field="accounts")
     client = GateClient(params["url"], params["username"], params["password"], params["api_token"],
                         params["validate_certs"], params["ca_path"], params["timeout"])
-    result = dict(changed=False, added=[], updated=[], removed=[], refused=[], unlisted=[], accounts=[])
+    result = dict(changed=False, added=[], updated=[], removed=[], refused=[], unlisted=[], unlisted_account_ids={}, accounts=[])
     try:
         stored = client.stored_accounts(params["page_size"])
         plan, deletes = plan_registration(params, stored, result)

@@ -206,6 +206,11 @@ unlisted:
   type: list
   elements: str
   sample: ["legacy"]
+unlisted_account_ids:
+  description: The AWS account id of each account of RV(unlisted), by name (C("") when it has none).
+  returned: with O(accounts)
+  type: dict
+  sample: {"legacy": "300000000003"}
 refused:
   description:
     - The accounts left alone because an account of that name holds another account id (see O(adopt)), each with
@@ -232,6 +237,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import foreign_account
+from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.accounts import unlisted_account_ids
 from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HAS_YAML
 from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HalRunner
 from ansible_collections.spinnaker.aws.plugins.module_utils.spinnaker.halyard import HalyardError
@@ -375,11 +381,12 @@ def converge_accounts(runner, halconfig, specs):
     return results, refused
 
 
-def account_results(results, unlisted, many, diff):
+def account_results(results, unlisted, many, diff, unlisted_ids=None):
     """The result keys about the accounts: per account with ``accounts`` (``many``), else the one account's;
-    ``diff``: the accounts before and after, as YAML."""
+    ``diff``: the accounts before and after, as YAML; ``unlisted_ids``: ``{name: AWS account id}`` of ``unlisted``."""
     if many:
-        output = dict(unlisted=unlisted, results=[dict((k, v) for k, v in r.items() if k != "before") for r in results])
+        output = dict(unlisted=unlisted, unlisted_account_ids=unlisted_ids or {},
+                      results=[dict((k, v) for k, v in r.items() if k != "before") for r in results])
     else:
         output = dict(account=results[0]["account"], changed_fields=results[0]["changed_fields"])
     if diff:
@@ -415,7 +422,8 @@ def main():
     result = dict(changed=bool(runner.commands), commands=runner.masked_commands(), refused=refused)
     if refused and not many:
         module.fail_json(msg=refused[0]["msg"], field="name", **result)
-    result.update(account_results(results, unlisted, many, module._diff))
+    provider_accounts = dict((a.get("name"), a) for a in (get_aws_provider(halconfig, runner.deployment) or {}).get("accounts") or [])
+    result.update(account_results(results, unlisted, many, module._diff, unlisted_account_ids(provider_accounts, unlisted)))
     module.exit_json(**result)
 
 

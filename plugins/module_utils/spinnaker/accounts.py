@@ -215,10 +215,11 @@ def registration_plan(entries, current, adopt=(), adopt_variable="spinnaker_adop
     from ``current``. ``adopt``: names to take over although Spinnaker holds them for another AWS account id.
 
     Returns ``{"upsert": [account, ...], "delete": [name, ...], "unchanged": [name, ...], "refused": [refusal, ...],
-    "unlisted": [name, ...]}``: ``upsert`` the whole wanted definitions of new or changed accounts (in entry
+    "unlisted": [name, ...], "unlisted_account_ids": {name: AWS account id}}``: ``upsert`` the whole wanted definitions of new or changed accounts (in entry
     order), ``delete`` offboarded accounts that exist, ``refused`` accounts held for another AWS account id (see
     ``foreign_account``; nothing is done to them), ``unlisted`` names in ``current`` that no entry mentions
-    (reported, never touched).
+    (reported, never touched), with the AWS account id each stands for (offboarding keeps the IAM such an account
+    still uses).
     """
     plan = {"upsert": [], "delete": [], "unchanged": [], "refused": [], "unlisted": []}
     adopt = set(adopt or ())
@@ -241,7 +242,14 @@ def registration_plan(entries, current, adopt=(), adopt_variable="spinnaker_adop
                 plan["upsert"].append(merged)
     named = set(entry["name"] for entry in entries)
     plan["unlisted"] = sorted(name for name in current if name not in named)
+    plan["unlisted_account_ids"] = unlisted_account_ids(current, plan["unlisted"])
     return plan
+
+
+def unlisted_account_ids(current, names):
+    """``{name: AWS account id}`` of Spinnaker's accounts ``names`` in ``current`` (by name, clouddriver's shape);
+    an account without ``accountId`` maps to ``""``."""
+    return dict((name, str((current.get(name) or {}).get("accountId") or "")) for name in names)
 
 
 def foreign_account(current, name, account_id, adopt=False, adopt_variable="spinnaker_halyard_adopt_accounts"):

@@ -94,6 +94,7 @@ def test_an_offboarded_account_leaves_the_component_and_an_unlisted_one_stays_un
     run_config(tmp_path, [DEVELOP, STAGING])
     result = run_config(tmp_path, [DEVELOP])  # staging no longer in the inventory: reported, kept
     assert result["unlisted"] == ["staging"] and not result["changed"]
+    assert result["unlisted_account_ids"] == {"staging": "300000000003"}
     result = run_config(tmp_path, [DEVELOP], prune_unlisted=True)
     assert result["removed"] == ["staging"]
 
@@ -200,6 +201,7 @@ def test_an_offboarded_account_is_deleted_and_others_stored_by_hand_stay(gate):
     run_gate(gate, [DEVELOP, STAGING])
     result = run_gate(gate, [DEVELOP, {"name": "staging", "account_id": "300000000003", "state": "absent"}])
     assert result["removed"] == ["staging"] and result["unlisted"] == ["legacy"]
+    assert result["unlisted_account_ids"] == {"legacy": "999999999999"}
     assert sorted(gate.stored) == ["develop", "legacy"] and "staging" not in gate.loaded
 
 

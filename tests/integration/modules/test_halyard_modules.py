@@ -207,7 +207,7 @@ def test_accounts_not_listed_are_reported_and_pruned_only_when_asked(hal):
     run_account({"name": "legacy", "account_id": "900000000009"})
     listed = [{"name": "develop", "account_id": "200000000002", "assume_role": "role/spinnakerManaged", "regions": ["us-east-1"]}]
     result = run_module(halyard_aws_account.main, {"accounts": listed})
-    assert result["unlisted"] == ["legacy"]
+    assert result["unlisted"] == ["legacy"] and result["unlisted_account_ids"] == {"legacy": "900000000009"}
     assert sorted(a["name"] for a in hal.aws()["accounts"]) == ["develop", "legacy"]
     result = run_module(halyard_aws_account.main, {"accounts": listed, "prune_unlisted": True})
     assert result["changed"] and [a["name"] for a in hal.aws()["accounts"]] == ["develop"]

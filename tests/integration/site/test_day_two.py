@@ -157,6 +157,13 @@ def test_external_id_changes_keep_trust_and_halconfig_in_agreement_and_the_awx_c
     assert_external_id_agrees(world, "develop", develop, "spinnaker-default-77aa")
 
 
+def halconfig_without(halconfig, name):
+    """``halconfig`` without the AWS account ``name`` (as an operator deletes it by hand)."""
+    provider = halconfig["deploymentConfigurations"][0]["providers"]["aws"]
+    provider["accounts"] = [a for a in provider["accounts"] if a["name"] != name]
+    return halconfig
+
+
 def test_offboarding_removes_what_the_collection_owns_and_nothing_else(tmp_path):
     with LocalAWS() as aws:
         world = World(aws, tmp_path)
@@ -178,13 +185,30 @@ def test_offboarding_removes_what_the_collection_owns_and_nothing_else(tmp_path)
         resources = [s for s in managing_policy(aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]["Resource"]
         assert "arn:aws:iam::400000000004:role/spinnakerManaged" in resources
 
-        # staging through the offboarding playbook (the AWX survey's), production marked absent in the inventory.
+        # Someone added production a second time to Spinnaker by hand (production-legacy, same AWS account id).
+        halconfig = world.hal.halconfig()
+        accounts = halconfig["deploymentConfigurations"][0]["providers"]["aws"]["accounts"]
+        accounts.append(dict(next(a for a in accounts if a["name"] == "production"), name="production-legacy"))
+        world.hal.write_halconfig(halconfig)
+
+        # staging through the offboarding playbook (the AWX survey's), production marked absent in the inventory:
+        # staging goes; production leaves Spinnaker's config, but its IAM stays while production-legacy assumes it.
         world.host_vars = {"production": {"spinnaker_account_state": "absent"}}
-        world.run(extra_vars={"spinnaker_offboard_account_name": "staging"}, playbook="playbooks/offboard_account.yml")
+        output = world.run(extra_vars={"spinnaker_offboard_account_name": "staging"}, playbook="playbooks/offboard_account.yml")[1]
+        assert "production (400000000004) is not offboarded: Spinnaker's account(s) production-legacy" in " ".join(output.split())
+        assert "SpinnakerManaging" in [s.get("Sid") for s in iam_state(aws, "400000000004")["spinnakerManaged"]["trust"]["Statement"]]
         resources = [s for s in managing_policy(aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]["Resource"]
-        assert sorted(resources) == ["arn:aws:iam::100000000001:role/spinnakerManaged", "arn:aws:iam::200000000002:role/spinnakerManaged"]
+        assert "arn:aws:iam::400000000004:role/spinnakerManaged" in resources
         assert "spinnakerManaged" not in iam_state(aws, ACCOUNTS["staging"])  # created by the collection: deleted
         assert "BaseIAMRole" in iam_state(aws, ACCOUNTS["staging"])  # kept by default
+        assert sorted(world.hal_accounts()) == ["develop", "production-legacy", "spinnakerManaging"]
+
+        # production-legacy is removed from Spinnaker: the next run offboards production's IAM.
+        world.hal.write_halconfig(halconfig_without(world.hal.halconfig(), "production-legacy"))
+        world.host_vars["staging"] = {"spinnaker_account_state": "absent"}
+        world.run()
+        resources = [s for s in managing_policy(aws)["Statement"] if s["Sid"] == "SpinnakerAssumeManagedRoles"][0]["Resource"]
+        assert sorted(resources) == ["arn:aws:iam::100000000001:role/spinnakerManaged", "arn:aws:iam::200000000002:role/spinnakerManaged"]
         production = iam_state(aws, "400000000004")["spinnakerManaged"]
         assert production["trust"]["Statement"] == [OTHER_TEAM]
         assert sorted(world.hal_accounts()) == ["develop", "spinnakerManaging"]

@@ -258,12 +258,28 @@ def test_the_previous_principal_is_retired_only_once_proved_unused():
     assert p.run_outcome(user_plan, dict(mine, localhost=keyed["localhost"]))["retire_previous_principal"]
 
 
+def test_offboarding_keeps_the_iam_another_spinnaker_account_of_the_same_aws_account_still_uses():
+    staging_arn = "arn:aws:iam::300000000003:role/spinnakerManaged"
+    plan = p.run_plan(hosts(staging={"spinnaker_account_state": "absent"}), GROUPS)
+    renamed = {"localhost": {"in_run": True, "registration": {"unlisted": ["staging-old", "other"], "unlisted_account_ids": {
+        "staging-old": "300000000003", "other": "900000000009"}}}}
+    outcome = p.run_outcome(plan, renamed)
+    assert outcome["offboard"] and outcome["offboard_held"] == {"staging": ["staging-old"]}
+    assert staging_arn in outcome["assume_role_arns"] and staging_arn not in outcome["stale_role_arns"]
+    # With spinnaker_prune_unlisted_accounts the writer removed staging-old in this run: nothing holds the role.
+    pruned = p.run_plan(hosts(staging={"spinnaker_account_state": "absent"}, develop={"spinnaker_prune_unlisted_accounts": True}), GROUPS)
+    outcome = p.run_outcome(pruned, renamed)
+    assert outcome["offboard_held"] == {} and staging_arn in outcome["stale_role_arns"]
+
+
 def test_the_registration_outcome_names_what_the_writer_reported():
     plan = p.run_plan(hosts(), GROUPS)
-    results = {"localhost": {"in_run": True, "registration": {"unlisted": ["hand-made"], "refused": [{"msg": "x"}]},
+    results = {"localhost": {"in_run": True, "registration": {"unlisted": ["hand-made"], "refused": [{"msg": "x"}],
+                                                              "unlisted_account_ids": {"hand-made": "900000000009"}},
                              "provider": {"access_key_id": "AKIAEXAMPLE"}}}
     outcome = p.run_outcome(plan, results)["registration"]
-    assert outcome == {"done": True, "error": None, "unlisted": ["hand-made"], "refused": [{"msg": "x"}], "access_key_ids": ["AKIAEXAMPLE"]}
+    assert outcome == {"done": True, "error": None, "unlisted": ["hand-made"], "refused": [{"msg": "x"}],
+                       "unlisted_account_ids": {"hand-made": "900000000009"}, "access_key_ids": ["AKIAEXAMPLE"]}
     assert p.run_outcome(plan, {"localhost": {"registration": {"failed": True}}})["registration"]["done"] is False
 
 
