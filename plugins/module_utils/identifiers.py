@@ -102,6 +102,15 @@ def known_regions(partition):
     return []
 
 
+def global_region(partition):
+    """The region of ``partition``'s global services, IAM among them (``us-east-1`` for ``aws``): botocore's
+    ``implicitGlobalRegion`` of the partition; ``None`` for a partition botocore does not know."""
+    for entry in _partitions_data().get("partitions", []):
+        if entry.get("id") == partition:
+            return (entry.get("outputs") or {}).get("implicitGlobalRegion")
+    return None
+
+
 def known_partitions():
     """The partition ids in botocore's bundled endpoint data (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
     return sorted(entry["id"] for entry in _partitions_data().get("partitions", []))

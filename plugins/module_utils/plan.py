@@ -21,7 +21,8 @@ derive a name, an ARN or a rule in Jinja. Shape (every value JSON-serialisable):
                   "policy_arn": "arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy",
                   "assume_role_scope": "accounts", "assume_role_arns": [...], "stale_role_arns": [...],
                   "exact_scope": False,
-                  "assume_role_condition": {...} or {}, "lock_name": "spinnaker.aws/run-lock"},
+                  "assume_role_condition": {...} or {}, "lock_name": "spinnaker.aws/run-lock",
+                  "secrets_region": "us-east-1"},   # the lock and the key: spinnaker_secrets_region, else IAM's region
      "accounts": {"develop": {"host": "develop", "account_id": "200000000002", "name": "develop",
                               "state": "present", "regions": [...], "environment": ..., "external_id": ...,
                               "permissions": ..., "lambda_enabled": ..., "partition": "aws",
@@ -44,6 +45,7 @@ import re
 
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import INSTALL_ID_RE
 from ansible_collections.spinnaker.aws.plugins.module_utils.iam.trust_policy import other_principals
+from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import global_region
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import iam_arn
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_partitions
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import known_regions
@@ -77,7 +79,7 @@ MANAGING_VARIABLES = {
     "managing_account_assume_role_scope": "accounts", "managing_account_organization_id": None,
     "managing_account_allow_unbound_wildcard": False, "managing_account_existing_arn": None,
     "managing_account_irsa_provider_arn": None, "managing_account_irsa_issuer": None,
-    "spinnaker_run_lock_name": "spinnaker.aws/run-lock",
+    "spinnaker_run_lock_name": "spinnaker.aws/run-lock", "spinnaker_secrets_region": None,
 }
 # Run-wide switches, read from the first host that sets them (they are meant as extra variables or group_vars).
 RUN_VARIABLES = {
@@ -204,7 +206,9 @@ def _managing_entry(hosts, managing_host, settings, partition, accounts, prune_u
         "lock_name": settings["spinnaker_run_lock_name"],
         # clouddriver's defaultAssumeRole (role/<path><name>: clouddriver prefixes arn:aws:iam::<accountId>:).
         "default_assume_role": "role%s%s" % (path, managed_name),
-        "region": variables.get("aws_region") or ACCOUNT_VARIABLES["aws_region"],
+        # The run lock and the managing user's key live in one fixed region, like the IAM they guard: another
+        # aws_region must neither miss a held lock nor mint a second key.
+        "secrets_region": settings.get("spinnaker_secrets_region") or global_region(partition) or "us-east-1",
         "irsa_provider_arn": settings.get("managing_account_irsa_provider_arn") or None,
         "irsa_issuer": settings.get("managing_account_irsa_issuer") or None,
         "principal": _principal_parts(principal),
@@ -327,6 +331,10 @@ def run_plan(hosts, groups, registration_vars=None, regions_of=known_regions):
     install = install_id(full, principal)
     refusals += install_id_refusals(full)
     refusals += principal_refusals(full, managing_host, settings, partition)
+    region = settings.get("spinnaker_secrets_region")
+    if region and region not in regions_of(partition):
+        refusals.append("%s: spinnaker_secrets_region %r is not a region of the %s partition. Fix it, or unset it (the "
+                        "partition's IAM region)." % (managing_host, region, partition))
     accounts = {}
     for model in models:
         accounts[model["host"]] = _account_entry(full[model["host"]], model["host"], model, partition, principal)

@@ -105,6 +105,9 @@ PLAN_VARIABLES = {
     "managing_account_existing_arn": "The IAM role or user Spinnaker already runs as (existing mode).",
     "managing_account_irsa_provider_arn": "The EKS cluster's IAM OIDC provider ARN (irsa mode).",
     "managing_account_irsa_issuer": "The cluster's OIDC issuer, without https:// (irsa mode).",
+    "spinnaker_secrets_region": "The region of the Secrets Manager secrets the collection keeps in the managing "
+                                "account (the run lock and the managing user's access key), whatever aws_region "
+                                "says; unset: the region of the partition's global services (us-east-1 for aws).",
     "spinnaker_run_lock_name": "The Secrets Manager secret that holds the run lock of the managing account.",
     # run-wide
     "spinnaker_iam_enabled": "Converge the accounts' IAM in this run.",

@@ -315,6 +315,13 @@ def test_ownership_tags_adoption_an_unstored_key_and_a_failed_deploy(world):
     assert world.hal.invocations().count(["deploy", "apply"]) == deploys + 1
     world.rerun_is_a_noop()
 
+    # 5. Another aws_region for the run: the lock and the key's secret stay in IAM's region (us-east-1), so the run
+    # neither misses the secret (a second key) nor writes anything.
+    world.rerun_is_a_noop(extra_vars={"aws_region": "eu-west-1"})
+    assert len(iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"]) == 1
+    assert world.aws.client("secretsmanager", "100000000001", region="eu-west-1").list_secrets()["SecretList"] == []
+    assert ("secretsmanager", "CreateSecret") not in world.aws.calls
+
 
 def test_unlisted_accounts_are_reported_as_drift_and_removed_only_when_asked(tmp_path):
     with LocalAWS() as aws:

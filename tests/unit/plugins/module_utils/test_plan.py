@@ -107,6 +107,16 @@ def test_a_managing_principal_arn_beside_the_managing_host_must_be_the_one_it_pu
     assert any("in account 999999999999, not in the managing account 100000000001" in r for r in elsewhere["refusals"])
 
 
+def test_the_lock_and_the_keys_secret_live_in_one_region_whatever_aws_region_says():
+    assert p.run_plan(hosts(spinnakerManaging={"aws_region": "eu-west-1"}), GROUPS)["managing"]["secrets_region"] == "us-east-1"
+    gov = {"spinnaker_regions": ["us-gov-west-1"], "aws_region": "us-gov-east-1"}
+    assert p.run_plan(hosts(spinnakerManaging=gov, develop=gov, staging=gov), GROUPS)["managing"]["secrets_region"] == "us-gov-west-1"
+    chosen = p.run_plan(hosts(spinnakerManaging={"spinnaker_secrets_region": "eu-central-1"}), GROUPS)
+    assert chosen["managing"]["secrets_region"] == "eu-central-1" and chosen["refusals"] == []
+    typo = p.run_plan(hosts(spinnakerManaging={"spinnaker_secrets_region": "eu-central-7"}), GROUPS)
+    assert "spinnakerManaging: spinnaker_secrets_region 'eu-central-7' is not a region of the aws partition" in typo["refusals"][0]
+
+
 def test_the_install_id_is_the_managing_accounts_unless_spinnaker_install_id_names_it():
     plan = p.run_plan(hosts(), GROUPS)
     assert plan["install_id"] == "100000000001" and plan["accounts"]["develop"]["install_id"] == "100000000001"
