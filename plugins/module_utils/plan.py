@@ -85,7 +85,7 @@ MANAGING_VARIABLES = {
 RUN_VARIABLES = {
     "spinnaker_iam_enabled": True, "spinnaker_registration_enabled": True, "spinnaker_verify": True,
     "spinnaker_registration": "halyard", "spinnaker_prune_unlisted_accounts": False,
-    "spinnaker_offboard_without_registration": False,
+    "spinnaker_prune_without_registration": False,
 }
 # Read from the registration host.
 REGISTRATION_VARIABLES = (
@@ -346,7 +346,7 @@ def run_plan(hosts, groups, registration_vars=None, regions_of=known_regions):
             "switches": {"iam": switches["spinnaker_iam_enabled"], "registration": registration["enabled"],
                          "verify": switches["spinnaker_verify"],
                          "prune_unlisted_accounts": switches["spinnaker_prune_unlisted_accounts"],
-                         "offboard_without_registration": switches["spinnaker_offboard_without_registration"]}}
+                         "prune_without_registration": switches["spinnaker_prune_without_registration"]}}
 
 
 def _refusals(hosts, order, managing_hosts, settings, registration, regions_of, partition):
@@ -437,7 +437,8 @@ def retirement(plan, trusts, registration, results):
     """Whether the last step may retire the previous managing principal: remove it from the owned trust
     statements, detach the managing policy from it and make its access keys inactive. Only when it is proved
     unused: every present account's trust (converged or read in this run: ``trusts``, ``{host: policy}``) holds
-    the current principal in the owned statement, and Spinnaker's config does not still authenticate with a
+    the current principal in the owned statement, this run's registration is done (or
+    ``spinnaker_prune_without_registration``), and Spinnaker's config does not still authenticate with a
     previous user's access key (an identity other than ``user`` while Halyard's provider names a key). Else the
     previous principal stays trusted, with its policy, and the run says why; it never leaves the key Spinnaker is
     configured with trusted nowhere.
@@ -451,7 +452,10 @@ def retirement(plan, trusts, registration, results):
     unproved = [a["name"] for host, a in plan["accounts"].items()
                 if a["state"] == "present" and not _statement_holds(trusts.get(host), a["trust_sid"], principal)]
     reason = None
-    if unproved:
+    if not (registration["done"] and plan["switches"]["registration"]) and not plan["switches"]["prune_without_registration"]:
+        reason = ("this run registered nothing with Spinnaker, whose config may still use it (run the registration, or "
+                  "set spinnaker_prune_without_registration: true once Spinnaker no longer uses it)")
+    elif unproved:
         reason = ("the trust of %s is not known to hold %s in this run (its IAM failed, or it is outside the run)"
                   % (", ".join(unproved), principal))
     elif plan["managing"]["identity"] != "user" and registration["access_key_ids"]:
@@ -464,7 +468,7 @@ def retirement(plan, trusts, registration, results):
 def offboarding(plan, registration, prune_unlisted=False):
     """Whether this run may remove the IAM of the accounts marked absent, and the managing policy's scope that
     follows. Only after Spinnaker's config dropped them: the registration of this run is done, or
-    ``spinnaker_offboard_without_registration`` says the operator knows it is (an IAM-only run, the IAM half of
+    ``spinnaker_prune_without_registration`` says the operator knows it is (an IAM-only run, the IAM half of
     the AWX split, cannot tell: "registration not enabled" is not "registration done"). And never while another
     Spinnaker account (renamed, or added by hand: the writer's unlisted accounts, unless ``prune_unlisted``
     removed them) stands for the same AWS account id: it still assumes that spinnakerManaged.
@@ -473,7 +477,7 @@ def offboarding(plan, registration, prune_unlisted=False):
     "assume_role_arns": [...], "stale_role_arns": [...]}``: the absent accounts whose offboarding waits or is held
     keep their spinnakerManaged ARN in the managing policy."""
     absent = [a for a in plan["accounts"].values() if a["state"] == "absent"]
-    allowed = bool(registration["done"] and plan["switches"]["registration"]) or bool(plan["switches"]["offboard_without_registration"])
+    allowed = bool(registration["done"] and plan["switches"]["registration"]) or bool(plan["switches"]["prune_without_registration"])
     managing = plan["managing"]
     others = {} if prune_unlisted else registration.get("unlisted_account_ids") or {}
     held = dict((a["host"], sorted(n for n, i in others.items() if i == a["account_id"])) for a in absent)

@@ -115,10 +115,11 @@ PLAN_VARIABLES = {
     "spinnaker_verify": "Check the trust chain the way Spinnaker will use it.",
     "spinnaker_registration": "How the accounts reach Spinnaker: halyard (group halyard), clouddriver_config "
                               "(group clouddriver) or account_api (group gate).",
-    "spinnaker_offboard_without_registration": "Let a run that registers nothing (spinnaker_registration_enabled: "
-                                               "false, the IAM half of the AWX split) remove the IAM of the accounts "
-                                               "marked absent: say so only once Spinnaker's config no longer holds them. "
-                                               "Unset, such a run keeps their IAM and reports that offboarding waits.",
+    "spinnaker_prune_without_registration": "Let a run that registers nothing (spinnaker_registration_enabled: "
+                                            "false, the IAM half of the AWX split) remove what Spinnaker's config may "
+                                            "still use: the IAM of accounts marked absent, a previous managing "
+                                            "principal. Say so only once Spinnaker's config no longer uses them; unset, "
+                                            "such a run keeps them and says what waits for the registration.",
     "spinnaker_prune_unlisted_accounts": "Offboard the accounts the managing policy and Spinnaker know but the "
                                          "inventory does not list.",
 }

@@ -227,7 +227,7 @@ def test_an_iam_only_run_keeps_the_iam_of_absent_accounts_until_registration_or_
     waiting = p.run_outcome(plan, {})
     assert not waiting["offboard"] and waiting["offboard_waits"] == ["staging"]
     assert staging_arn in waiting["assume_role_arns"] and staging_arn not in waiting["stale_role_arns"]
-    told = p.run_plan(hosts(staging={"spinnaker_account_state": "absent", "spinnaker_offboard_without_registration": True,
+    told = p.run_plan(hosts(staging={"spinnaker_account_state": "absent", "spinnaker_prune_without_registration": True,
                                      **iam_only}), GROUPS)
     allowed = p.run_outcome(told, {})
     assert allowed["offboard"] and allowed["offboard_waits"] == [] and staging_arn in allowed["stale_role_arns"]
@@ -250,6 +250,7 @@ def test_the_previous_principal_is_retired_only_once_proved_unused():
     role, user = "arn:aws:iam::100000000001:role/spinnakerManaging", "arn:aws:iam::100000000001:user/spinnakerManaging"
     plan = p.run_plan(hosts(spinnakerManaging={"managing_account_identity": "instance_role"}), GROUPS)
     every = dict((h, {"in_run": True, "iam": converged([role, user])}) for h in ("spinnakerManaging", "develop", "staging"))
+    every["localhost"] = {"in_run": True, "registration": {"changed": True}}
     outcome = p.run_outcome(plan, every)
     assert outcome["retire_previous_principal"] and outcome["previous_principals"] == [user]
     # One account's IAM failed: its trust may hold only the user, so nothing of the user is retired.
@@ -258,6 +259,15 @@ def test_the_previous_principal_is_retired_only_once_proved_unused():
     assert not outcome["retire_previous_principal"] and outcome["retirement_waits"].startswith("the trust of staging is not known")
     # Outside the run (--limit): the same.
     assert not p.run_outcome(plan, dict(every, staging={"in_run": False}))["retire_previous_principal"]
+    # An IAM-only run, or one whose registration failed: Spinnaker may not have switched yet.
+    iam_only = p.run_plan(hosts(spinnakerManaging={"managing_account_identity": "instance_role",
+                                                   "spinnaker_registration_enabled": False}), GROUPS)
+    outcome = p.run_outcome(iam_only, every)
+    assert not outcome["retire_previous_principal"] and outcome["retirement_waits"].startswith("this run registered nothing")
+    told = p.run_plan(hosts(spinnakerManaging={"managing_account_identity": "instance_role", "spinnaker_registration_enabled": False,
+                                               "spinnaker_prune_without_registration": True}), GROUPS)
+    assert p.run_outcome(told, every)["retire_previous_principal"]
+    assert not p.run_outcome(plan, dict(every, localhost={"in_run": True, "registration": {"failed": True}}))["retire_previous_principal"]
     # Spinnaker's config still authenticates with the user's key.
     keyed = dict(every, localhost={"in_run": True, "registration": {}, "provider": {"access_key_id": "AKIAOLD"}})
     outcome = p.run_outcome(plan, keyed)
