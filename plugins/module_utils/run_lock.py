@@ -44,17 +44,30 @@ def parse_lock_record(text):
     return record
 
 
-def lock_decision(record, now, token=None):
+# Clocks of two controllers may disagree this much (seconds) before a record counts as implausible.
+CLOCK_SKEW = 300
+
+
+def lock_decision(record, now, token=None, max_ttl=None):
     """What a run that wants the lock does about an existing secret: ``"held"`` (wait), ``"expired"`` (take it
-    over: its holder is gone), ``"ours"`` (``token`` is its token: this run holds it already) or ``"foreign"``
-    (not a lock record: refuse)."""
+    over: its holder is gone), ``"implausible"`` (take it over: it expires later than ``now + max_ttl`` plus
+    ``CLOCK_SKEW``, which no run with a TTL up to ``max_ttl`` writes: a skewed clock or a forged record would
+    otherwise block every run until then), ``"ours"`` (``token`` is its token: this run holds it already) or
+    ``"foreign"`` (not a lock record: refuse)."""
     if record is None:
         return "foreign"
     if token and record.get("token") == token:
         return "ours"
     if now >= record["expires"]:
         return "expired"
+    if max_ttl is not None and record["expires"] > now + max_ttl + CLOCK_SKEW:
+        return "implausible"
     return "held"
+
+
+def refreshed_record(record, now, ttl):
+    """``record`` with its expiry moved to ``now + ttl`` (the holder refreshing its lock, so the TTL can stay short)."""
+    return dict(record, expires=int(now + ttl))
 
 
 def describe_holder(record, now):

@@ -38,8 +38,9 @@ options:
     default: a spinnaker.aws run
   token:
     description:
-      - The token RV(token) returned when this run took the lock. Required with O(state=absent); with
-        O(state=present) a lock holding this token is already this run's (taking it again is a no-op).
+      - The token RV(token) returned when this run took the lock. Required with O(state=absent) unless
+        O(force); with O(state=present) a lock holding this token is already this run's (taking it again
+        refreshes its expiry).
     type: str
   timeout:
     description: Seconds to wait for a lock another run holds before failing with its holder.
@@ -47,10 +48,25 @@ options:
     default: 900
   ttl:
     description:
-      - Seconds after which a lock that was never released counts as abandoned and may be taken over. Longer than
-        the longest run.
+      - Seconds after which a lock that was never released counts as abandoned and may be taken over. Each play
+        of a run that takes the lock again with its O(token) refreshes it to now + O(ttl), so it only needs to be
+        longer than the longest play.
     type: int
     default: 7200
+  max_ttl:
+    description:
+      - The longest lifetime a lock may have. O(ttl) above it is refused; a lock record that expires later than
+        now + O(max_ttl) (plus five minutes of clock skew) cannot come from a run and is taken over (a skewed
+        clock, or a record forged by whoever may write the secret), reported in RV(taken_over).
+    type: int
+    default: 14400
+  force:
+    description:
+      - With O(state=absent), release the lock by O(name) without its token (the operator's way to clear a lock
+        whose run is gone, C(playbooks/release_run_lock.yml)). A secret of that name that is not a lock record is
+        still never deleted.
+    type: bool
+    default: false
   poll_interval:
     description: Seconds between two attempts while waiting.
     type: int
@@ -62,8 +78,8 @@ options:
 notes:
   - Supports check mode (nothing is taken or released; a lock another run holds is reported in RV(holder)) and
     diff mode (nothing to show).
-  - Needs C(secretsmanager:CreateSecret), C(GetSecretValue), C(DeleteSecret) and C(TagResource) on the lock's
-    secret in the managing account.
+  - Needs C(secretsmanager:CreateSecret), C(GetSecretValue), C(PutSecretValue), C(DeleteSecret) and
+    C(TagResource) on the lock's secret in the managing account.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -94,13 +110,15 @@ waited:
   type: int
   sample: 0
 holder:
-  description: The holder of the lock another run held when this one started waiting (or still holds, in check mode).
-  returned: when another run held the lock
+  description:
+    - The holder of the lock another run held when this one started waiting (or still holds, in check mode).
+    - With O(force), the holder of the lock released by name.
+  returned: when another run held the lock, or a lock was released by name
   type: str
   sample: site.yml on controller-1, for 3 minute(s) (it expires in 117 minute(s))
 taken_over:
-  description: The holder of an expired lock this run took over.
-  returned: when an expired lock was taken over
+  description: The holder of an expired (or implausibly long-lived, see O(max_ttl)) lock this run took over.
+  returned: when an expired or implausible lock was taken over
   type: str
 released:
   description: Whether this run's lock was deleted.
@@ -127,6 +145,7 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import desc
 from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import lock_decision
 from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import lock_record
 from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import parse_lock_record
+from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import refreshed_record
 
 
 def read_lock(client, name):
@@ -180,14 +199,18 @@ def acquire(module, client):
         found = read_lock(client, params["name"])
         if found is not None:
             arn, record, _text = found
-            decision = lock_decision(record, now, params["token"])
+            decision = lock_decision(record, now, params["token"], params["max_ttl"])
             if decision == "ours":
+                if not module.check_mode:
+                    client.put_secret_value(aws_retry=True, SecretId=arn,
+                                            SecretString=json.dumps(refreshed_record(record, time.time(), params["ttl"])))
                 return dict(token=params["token"], **output)
             if decision == "foreign":
                 raise LockError("A secret %s exists in this account and is not a spinnaker.aws run lock; it is left "
                                 "as it is. Give the lock another name (option name)." % params["name"])
-            if decision == "expired":
-                output["taken_over"] = describe_holder(record, now)
+            if decision in ("expired", "implausible"):
+                output["taken_over"] = describe_holder(record, now) + (
+                    ": its expiry lies beyond now + max_ttl (a skewed clock or a forged record)" if decision == "implausible" else "")
                 if not module.check_mode:
                     delete_lock(client, arn)
             else:
@@ -217,9 +240,14 @@ def release(module, client):
     """Release the lock when it is this run's (its record holds ``token``); another's is never deleted. Returns
     the result (``released``); raises ``LockError`` without a token."""
     params = module.params
-    if not params["token"]:
-        raise LockError("token is required with state=absent: give the token the run got when it took the lock.")
+    if not params["token"] and not params["force"]:
+        raise LockError("token is required with state=absent: give the token the run got when it took the lock "
+                        "(or force=true to release it by name).")
     found = read_lock(client, params["name"])
+    if found is not None and found[1] is not None and params["force"]:
+        if not module.check_mode:
+            delete_lock(client, found[0])
+        return dict(changed=True, released=True, holder=describe_holder(found[1], time.time()))
     if found is None or found[1] is None or found[1].get("token") != params["token"]:
         # Not this run's lock (none, a successor's after ours expired, or a foreign secret): never deleted.
         return dict(changed=False, released=False)
@@ -236,6 +264,8 @@ def main():
         token=dict(type="str", no_log=False),
         timeout=dict(type="int", default=900),
         ttl=dict(type="int", default=7200),
+        max_ttl=dict(type="int", default=14400),
+        force=dict(type="bool", default=False),
         poll_interval=dict(type="int", default=5),
         tags=dict(type="dict", default={}),
     )
@@ -243,6 +273,8 @@ def main():
     for option in ("timeout", "ttl", "poll_interval"):
         if module.params[option] < (1 if option != "timeout" else 0):
             module.fail_json(msg="%s must be a positive number of seconds." % option)
+    if module.params["ttl"] > module.params["max_ttl"]:
+        module.fail_json(msg="ttl (%d) must not exceed max_ttl (%d) seconds." % (module.params["ttl"], module.params["max_ttl"]))
     client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "present":

@@ -29,6 +29,39 @@ def test_decisions():
     assert lock_decision(record, 1010, token="t1") == "ours"
     assert lock_decision(parse_lock_record("hunter2"), 1010) == "foreign"
     assert parse_lock_record(json.dumps(record)) == record
+    # A record that expires beyond now + max_ttl (+ 300 s of clock skew) cannot come from a run.
+    forged = lock_record("a forged record", "f", now=1000, ttl=10 ** 9)
+    assert lock_decision(forged, 1010, max_ttl=3600) == "implausible" and lock_decision(forged, 1010) == "held"
+    assert lock_decision(lock_record("a", "t", now=1000, ttl=3600 + 300), 1000, max_ttl=3600) == "held"
+
+
+def test_a_lock_expiring_beyond_max_ttl_is_taken_over_naming_it(aws):
+    record = lock_record("a run on a controller whose clock is a year ahead", "skewed", now=10 ** 10, ttl=60)
+    secrets().create_secret(Name=NAME, SecretString=json.dumps(record))
+    result = run({"holder": "b", "timeout": 0})
+    assert result["changed"] and "skewed clock or a forged record" in result["taken_over"]
+    assert json.loads(secrets().get_secret_value(SecretId=NAME)["SecretString"])["holder"] == "b"
+    assert run({"holder": "c", "ttl": 7201, "max_ttl": 7200})["failed"]
+
+
+def test_the_holder_taking_it_again_refreshes_its_expiry(aws):
+    first = run({"holder": "a", "ttl": 60})
+    before = json.loads(secrets().get_secret_value(SecretId=NAME)["SecretString"])
+    record = dict(before, expires=before["expires"] - 50)  # ten seconds left
+    secrets().put_secret_value(SecretId=NAME, SecretString=json.dumps(record))
+    again = run({"holder": "a", "ttl": 60, "token": first["token"]})
+    after = json.loads(secrets().get_secret_value(SecretId=NAME)["SecretString"])
+    assert again["token"] == first["token"] and after["expires"] >= before["expires"] and after["token"] == first["token"]
+
+
+def test_the_operator_releases_a_lock_by_name_but_never_a_foreign_secret(aws):
+    run({"holder": "a run that is gone"})
+    released = run({"state": "absent", "force": True})
+    assert released["changed"] and released["holder"].startswith("a run that is gone")
+    assert secrets().list_secrets()["SecretList"] == []
+    secrets().create_secret(Name=NAME, SecretString="somebody's password")
+    assert not run({"state": "absent", "force": True})["changed"]
+    assert secrets().get_secret_value(SecretId=NAME)["SecretString"] == "somebody's password"
 
 
 def test_the_first_run_takes_the_lock_and_a_second_fails_after_its_timeout_naming_the_holder(aws):

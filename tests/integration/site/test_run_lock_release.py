@@ -4,8 +4,11 @@ a per-host aws_endpoint_url nor every account failing leaves it behind for its 2
 
 import json
 import os
+import time
 
 import yaml
+
+from ansible_collections.spinnaker.aws.plugins.module_utils.run_lock import lock_record
 
 from tests.local_aws import LocalAWS
 from tests.local_aws import LOCK_NAME
@@ -81,3 +84,18 @@ def test_a_run_in_which_every_account_fails_releases_the_lock_and_says_so(tmp_pa
         assert "The run lock spinnaker.aws/run-lock this run held was released." in " ".join(output.split())
         assert ("run-lock", "CreateSecret") in aws.lock_calls()
         assert lock_secrets(aws) == []
+
+
+def test_the_operator_releases_the_lock_of_a_run_that_is_gone_by_its_name(tmp_path):
+    # A run on a lost controller left the lock, with an expiry an hour away: release_run_lock.yml drops it by name
+    # and says whose it was; a secret of that name that is not a lock record would be left (module test).
+    inventory = example_inventory(tmp_path / "inventory.yml")
+    with LocalAWS() as aws:
+        secrets = aws.client("secretsmanager", ACCOUNTS["spinnakerManaging"])
+        secrets.create_secret(Name=LOCK_NAME, SecretString=json.dumps(
+            lock_record("site.yml on a lost controller", "gone", now=time.time(), ttl=3600)))
+        _rc, output, _recap = run_playbook("playbooks/release_run_lock.yml", inventory, aws.endpoint, tmp_path / "hal")
+        assert "Released the run lock spinnaker.aws/run-lock, held by site.yml on a lost controller" in " ".join(output.split())
+        assert lock_secrets(aws) == []
+        _rc, output, _recap = run_playbook("playbooks/release_run_lock.yml", inventory, aws.endpoint, tmp_path / "hal")
+        assert "No run lock spinnaker.aws/run-lock to release." in output
