@@ -35,7 +35,9 @@ derive a name, an ARN or a rule in Jinja. Shape (every value JSON-serialisable):
                               "base_iam_role": {"name": "BaseIAMRole", "path": "/", "arn": "...",
                                                 "instance_profile_arn": "...", "trust_sid": "SpinnakerEC2",
                                                 "install_id": "account"},
-                              "assume_role": "role/spinnakerManaged"}, ...},
+                              "assume_role": "role/spinnakerManaged",
+                              "pass_role": {"resources": [BaseIAMRole's ARN, ...],
+                                            "condition": {"StringEquals": {"iam:PassedToService": [...]}}}}, ...},
      "registration": {"path": "halyard", "group": "halyard", "host": "localhost" or None}}
 
 Where a rule comes from (AWS's and Spinnaker's docs) is said beside it, and in docs/architecture.md.
@@ -69,7 +71,13 @@ ACCOUNT_VARIABLES = {
     "spinnaker_managed_role_name": "spinnakerManaged", "spinnaker_base_iam_role_name": "BaseIAMRole",
     "managed_account_trust_sid": "SpinnakerManaging", "managed_account_base_iam_role_trust_sid": "SpinnakerEC2",
     "spinnaker_managing_principal_arn": None, "spinnaker_install_id": None,
+    "managed_account_pass_role_patterns": None, "managed_account_pass_role_services": None,
 }
+# The services Spinnaker hands a role to (iam:PassedToService): EC2 instances (launch templates of its server
+# groups, Auto Scaling), ECS tasks, Lambda functions, Auto Scaling and Elastic Load Balancing (IAM User Guide,
+# "Granting a user permissions to pass a role to an AWS service"; docs/iam.md).
+PASS_ROLE_SERVICES = ["ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "lambda.amazonaws.com",
+                      "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com"]
 # Read from the managing host (spinnaker_managing).
 MANAGING_VARIABLES = {
     "managing_account_identity": "user", "managing_account_user_name": "spinnakerManaging",
@@ -173,7 +181,27 @@ def _account_entry(variables, host, model, partition, principal):
                           "instance_profile_arn": iam_arn(partition, account_id, "instance-profile", base_name, path)},
     })
     entry["assume_role"] = assume_role_for(entry, managed_name, path)
+    entry["pass_role"] = pass_role(variables, partition, account_id, entry["base_iam_role"]["arn"])
     return entry
+
+
+def _pass_role_patterns_ok(patterns):
+    """Whether ``managed_account_pass_role_patterns`` is unset or a list of role name patterns IAM accepts."""
+    return patterns is None or (isinstance(patterns, list) and all(
+        isinstance(p, str) and re.match(r"^/?[A-Za-z0-9_+=,.@*/-]{1,512}$", p) for p in patterns))
+
+
+def pass_role(variables, partition, account_id, base_iam_role_arn):
+    """What spinnakerManaged may pass (``iam:PassRole``): BaseIAMRole, and the roles of
+    ``managed_account_pass_role_patterns`` (``/path/name`` with IAM's ``*`` wildcard, e.g. ``/spinnaker/*`` or
+    ``/ecsTask*``), only to ``managed_account_pass_role_services`` (``iam:PassedToService``; default
+    ``PASS_ROLE_SERVICES``). Least privilege: PassRole on ``*`` without a condition would let Spinnaker hand any
+    administrator role of the account to an instance. Returns ``{"resources": [ARNs], "condition": {...}}``."""
+    patterns = variables.get("managed_account_pass_role_patterns") or []
+    resources = [base_iam_role_arn] + ["arn:%s:iam::%s:role/%s" % (partition, account_id, str(p).lstrip("/")) for p in patterns]
+    services = variables.get("managed_account_pass_role_services") or PASS_ROLE_SERVICES
+    return {"resources": list(dict.fromkeys(resources)),
+            "condition": {"StringEquals": {"iam:PassedToService": list(services)}}}
 
 
 def _managing_entry(hosts, managing_host, settings, partition, accounts, prune_unlisted=False):
@@ -331,6 +359,9 @@ def run_plan(hosts, groups, registration_vars=None, regions_of=known_regions):
     install = install_id(full, principal)
     refusals += install_id_refusals(full)
     refusals += principal_refusals(full, managing_host, settings, partition)
+    refusals += ["%s: managed_account_pass_role_patterns must be a list of /path/name role patterns (letters, digits, "
+                 "_+=,.@-/ and *), got %r. Fix it." % (h, full[h]["managed_account_pass_role_patterns"])
+                 for h in order if not _pass_role_patterns_ok(full[h].get("managed_account_pass_role_patterns"))]
     region = settings.get("spinnaker_secrets_region")
     if region and region not in regions_of(partition):
         refusals.append("%s: spinnaker_secrets_region %r is not a region of the %s partition. Fix it, or unset it (the "

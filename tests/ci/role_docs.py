@@ -84,6 +84,12 @@ PLAN_VARIABLES = {
                                                "trust policy.",
     "spinnaker_managing_principal_arn": "The principal every spinnakerManaged trusts, for a run without the "
                                         "managing host (an AWX job slice); unset: the managing host's identity.",
+    "managed_account_pass_role_patterns": "Roles spinnakerManaged may pass besides BaseIAMRole (iam:PassRole), as "
+                                          "/path/name patterns with IAM's * wildcard (/spinnaker/*, /ecsTask*): the "
+                                          "ECS task and Lambda execution roles your pipelines name. Unset: BaseIAMRole "
+                                          "only.",
+    "managed_account_pass_role_services": "The services those roles may be passed to (iam:PassedToService); unset: "
+                                          "ec2, ecs-tasks, lambda, autoscaling and elasticloadbalancing.amazonaws.com.",
     "spinnaker_install_id": "Which install of Spinnaker this is (unset: the managing account's id): the role tag "
                             "spinnaker.aws:owned-statements:<install id> records the trust statements it wrote, and "
                             "a statement another install recorded is never changed (the host fails naming it). Set "

@@ -66,7 +66,9 @@ def test_every_arn_the_collection_builds_follows_the_path(enterprise):
     assert owned["Principal"] == {"AWS": ["arn:aws:iam::100000000001:user/spinnaker/spinnakerManaging"]}
     inline = develop.get_role_policy(RoleName="spinnakerManaged", PolicyName="PassRole-and-Certificates")["PolicyDocument"]
     pass_role = [s for s in inline["Statement"] if s["Sid"] == "SpinnakerPassRole"][0]
-    assert pass_role["Resource"] in (["arn:aws:iam::200000000002:role/spinnaker/BaseIAMRole"], ["*"])
+    assert pass_role["Resource"] in (["arn:aws:iam::200000000002:role/spinnaker/BaseIAMRole"],
+                                     "arn:aws:iam::200000000002:role/spinnaker/BaseIAMRole")
+    assert "ec2.amazonaws.com" in pass_role["Condition"]["StringEquals"]["iam:PassedToService"]
     accounts = dict((a["name"], a) for a in enterprise["hal"].aws()["accounts"])
     assert all(a["assumeRole"] == "role/spinnaker/spinnakerManaged" for a in accounts.values())
     output = enterprise["first"][1]

@@ -96,6 +96,10 @@ def test_every_account_has_spinnaker_managed_with_trust_policies_and_inline_poli
         inline = managed["inline"]["PassRole-and-Certificates"]
         actions = sorted(a for s in inline["Statement"] for a in s["Action"])
         assert actions == ["iam:ListServerCertificates", "iam:PassRole"], name
+        # PassRole: BaseIAMRole only, and only to the services Spinnaker deploys to (never "*" unconditioned).
+        pass_role = [s for s in inline["Statement"] if s["Sid"] == "SpinnakerPassRole"][0]
+        assert pass_role["Resource"] in ("arn:aws:iam::%s:role/BaseIAMRole" % account_id, ["arn:aws:iam::%s:role/BaseIAMRole" % account_id])
+        assert "iam:PassedToService" in pass_role["Condition"]["StringEquals"], name
 
 
 def test_every_account_has_base_iam_role_with_instance_profile(converged):

@@ -28,6 +28,19 @@ def test_every_arn_is_built_once_from_the_account_id_partition_and_path():
     assert plan["managing"]["policy_arn"] == "arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy"
 
 
+def test_pass_role_is_least_privilege_by_default_and_widened_by_patterns():
+    develop = p.run_plan(hosts(), GROUPS)["accounts"]["develop"]
+    assert develop["pass_role"]["resources"] == ["arn:aws:iam::200000000002:role/BaseIAMRole"]
+    services = develop["pass_role"]["condition"]["StringEquals"]["iam:PassedToService"]
+    assert "ecs-tasks.amazonaws.com" in services and "lambda.amazonaws.com" in services and "cloudformation.amazonaws.com" not in services
+    wider = p.run_plan(hosts(develop={"managed_account_pass_role_patterns": ["/spinnaker/*", "ecsTask*"]}), GROUPS)
+    assert wider["accounts"]["develop"]["pass_role"]["resources"] == [
+        "arn:aws:iam::200000000002:role/BaseIAMRole", "arn:aws:iam::200000000002:role/spinnaker/*",
+        "arn:aws:iam::200000000002:role/ecsTask*"]
+    bad = p.run_plan(hosts(develop={"managed_account_pass_role_patterns": "/spinnaker/*"}), GROUPS)
+    assert any(r.startswith("develop: managed_account_pass_role_patterns must be a list") for r in bad["refusals"])
+
+
 def test_an_iam_path_and_role_names_reach_every_arn_and_clouddriver_assume_role():
     shared = {"spinnaker_iam_path": "/spinnaker/", "spinnaker_managed_role_name": "deployer"}
     plan = p.run_plan(hosts(**{h: shared for h in ("spinnakerManaging", "develop", "staging")}), GROUPS)
