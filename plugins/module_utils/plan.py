@@ -20,7 +20,7 @@ derive a name, an ARN or a rule in Jinja. Shape (every value JSON-serialisable):
                   "policy_name": "SpinnakerManagingAccountPolicy",
                   "policy_arn": "arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy",
                   "assume_role_scope": "accounts", "assume_role_arns": [...], "stale_role_arns": [...],
-                  "exact_scope": False,
+                  "exact_scope": False, "merge_exclusive": False,
                   "assume_role_condition": {...} or {}, "lock_name": "spinnaker.aws/run-lock",
                   "secrets_region": "us-east-1"},   # the lock and the key: spinnaker_secrets_region, else IAM's region
      "accounts": {"develop": {"host": "develop", "account_id": "200000000002", "name": "develop",
@@ -230,6 +230,9 @@ def _managing_entry(hosts, managing_host, settings, partition, accounts, prune_u
         "assume_role_arns": list(dict.fromkeys(present)) if scope == "accounts" else [wildcard],
         "stale_role_arns": sorted(set(absent) - set(present)) + ([wildcard] if scope == "accounts" else []),
         "exact_scope": scope == "wildcard" or bool(as_bool(prune_unlisted)),
+        # A switch to the wildcard writes it and drops the list in one version: the organisation-bound wildcard
+        # covers every listed role, and list plus wildcard may not fit the policy's 6,144 characters (117+ ARNs).
+        "merge_exclusive": scope == "wildcard",
         "assume_role_condition": {"StringEquals": {"aws:ResourceOrgID": org}} if scope == "wildcard" and org else {},
         "lock_name": settings["spinnaker_run_lock_name"],
         # clouddriver's defaultAssumeRole (role/<path><name>: clouddriver prefixes arn:aws:iam::<accountId>:).

@@ -83,6 +83,12 @@ def test_the_managing_policy_assumes_present_accounts_and_removes_offboarded_one
     assert managing["exact_scope"] is False and managing["assume_role_condition"] == {}
 
 
+def test_a_switch_to_the_wildcard_drops_the_list_in_the_same_write():
+    wildcard = {"managing_account_assume_role_scope": "wildcard", "managing_account_organization_id": "o-exampleorgid"}
+    assert p.run_plan(hosts(spinnakerManaging=wildcard), GROUPS)["managing"]["merge_exclusive"] is True
+    assert p.run_plan(hosts(), GROUPS)["managing"]["merge_exclusive"] is False  # accounts: stale ARNs go last
+
+
 def test_the_wildcard_scope_is_bound_to_the_organization_and_exact():
     scope = {"managing_account_assume_role_scope": "wildcard", "managing_account_organization_id": "o-abc123"}
     plan = p.run_plan(hosts(spinnakerManaging=scope), GROUPS)
