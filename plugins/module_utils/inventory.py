@@ -9,6 +9,8 @@ Every check here runs before any AWS call, so that bad input changes nothing any
 sources are in docs/identifiers.md.
 """
 
+import re
+
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_account_id
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_external_id
 from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import is_iam_path
@@ -19,6 +21,11 @@ from ansible_collections.spinnaker.aws.plugins.module_utils.identifiers import p
 
 IDENTITY_MODES = ("user", "instance_role", "irsa", "existing")
 ASSUME_ROLE_SCOPES = ("accounts", "wildcard")
+
+
+# An AWS managed policy (account "aws" in its ARN) may be a permissions boundary too (IAM User Guide, "Permissions
+# boundaries for IAM entities": a boundary is a managed policy, customer or AWS).
+AWS_MANAGED_POLICY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:[A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+$")
 
 
 def _external_id_error(host, variable, value):
@@ -108,7 +115,7 @@ def _iam_setting_errors(account, example):
             "+=,.@_- between), at most 512 characters; got %r." % (host, path)
         )
     boundary = account.get("spinnaker_iam_permissions_boundary")
-    if boundary and (parse_iam_arn(boundary, ("policy",)) is None):
+    if boundary and parse_iam_arn(boundary, ("policy",)) is None and not AWS_MANAGED_POLICY_ARN_RE.match(str(boundary)):
         errors.append(
             "%s: spinnaker_iam_permissions_boundary must be a managed policy ARN, arn:%s:iam::ACCOUNT:policy/NAME; got %r."
             % (host, example, boundary)

@@ -128,6 +128,9 @@ def test_the_iam_path_and_the_permissions_boundary_are_checked_before_any_call()
     assert "spinnaker_iam_path must be an IAM path" in errors_for({"spinnaker_iam_path": "spinnaker"})[0]
     assert "spinnaker_iam_path" in errors_for({"spinnaker_iam_path": "/a b/"})[0]
     assert "must be a managed policy ARN" in errors_for({"spinnaker_iam_permissions_boundary": "PlatformBoundary"})[0]
+    # An AWS managed policy is a managed policy too.
+    assert errors_for({"spinnaker_iam_permissions_boundary": "arn:aws:iam::aws:policy/PowerUserAccess"}) == []
+    assert errors_for({"spinnaker_iam_permissions_boundary": "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"}) == []
 
 
 def test_the_run_partition_decides_the_regions_and_the_bootstrap_role():
