@@ -119,6 +119,22 @@ def test_managing_identity_user_to_instance_role_leaves_only_the_new_principal(w
     world.rerun_is_a_noop()
 
 
+def test_an_identity_switch_while_one_account_fails_keeps_the_old_principal_where_it_is_still_needed(world):
+    # staging's IAM fails in the run that switches to instance_role: its trust still holds only the user, so the user
+    # keeps the managing policy and stays trusted everywhere, and the run says why. Nothing is cut off.
+    iam = world.aws.client("iam", "100000000001")
+    world.host_vars = {"spinnakerManaging": {"managing_account_identity": "instance_role"},
+                       "staging": {"aws_profile": "no-such-profile"}}
+    rc, output, recap = world.run(check=False)
+    assert rc != 0 and recap["staging"]["failed"] == 1
+    assert owned_statement(world.trust(ACCOUNTS["staging"]))["Principal"] == {"AWS": [MANAGING_USER]}
+    assert sorted(owned_statement(world.trust(ACCOUNTS["develop"]))["Principal"]["AWS"]) == sorted([MANAGING_ROLE, MANAGING_USER])
+    entities = iam.list_entities_for_policy(PolicyArn="arn:aws:iam::100000000001:policy/SpinnakerManagingAccountPolicy")
+    assert [u["UserName"] for u in entities["PolicyUsers"]] == ["spinnakerManaging"]
+    assert iam.list_access_keys(UserName="spinnakerManaging")["AccessKeyMetadata"][0]["Status"] == "Active"
+    assert "the trust of staging is not known to hold %s in this run" % MANAGING_ROLE in " ".join(output.split())
+
+
 def render_awx_injectors(path, **inputs):
     """Write the extra variables AWX injects for the "Spinnaker Halyard" credential: AWX renders EVERY injector of
     the credential type, whether its input was filled or not (empty inputs render as empty strings)."""
