@@ -253,11 +253,16 @@ def _principal_parts(arn):
     return {"type": details["resource_type"], "name": details["name"]} if details else None
 
 
+def _first_set(hosts, name):
+    """The value of the variable ``name`` on the first of ``hosts`` (``{host: {variable: value}}``) that sets it
+    (a shared variable: group_vars or an extra variable), else ``None``."""
+    return next((h[name] for h in hosts.values() if h.get(name)), None)
+
+
 def _principal(hosts, managing_host, settings, partition):
     """The managing principal: ``spinnaker_managing_principal_arn`` when the inventory sets it (a run over part of
     the accounts, an AWX slice without the managing host), else ``managing_principal_arn`` of the managing host."""
-    given = next((h.get("spinnaker_managing_principal_arn") for h in hosts.values()
-                  if h.get("spinnaker_managing_principal_arn")), None)
+    given = _first_set(hosts, "spinnaker_managing_principal_arn")
     if given:
         return given
     variables = hosts.get(managing_host, {})
@@ -274,7 +279,7 @@ def principal_refusals(hosts, managing_host, settings, partition):
     managing host: the principal must be in the managing account, and equal to the principal that host publishes
     (by ``managing_account_identity``). A typo or a stale AWX extra variable would otherwise make every role trust
     it, and the last step remove the real principal."""
-    given = next((h["spinnaker_managing_principal_arn"] for h in hosts.values() if h.get("spinnaker_managing_principal_arn")), None)
+    given = _first_set(hosts, "spinnaker_managing_principal_arn")
     variables = hosts.get(managing_host) or {}
     details = parse_iam_arn(given or "")
     if not (given and details and variables.get("aws_account_id")):
@@ -296,9 +301,9 @@ def install_id(hosts, principal):
     """The id of this install of Spinnaker (whose trust statements are whose: ``iam_roles``' ``install_id``):
     ``spinnaker_install_id`` when a host sets it, else the account id of the managing principal ``principal``
     (one managing account, one install), else ``None``. ``hosts``: ``{host: {variable: value}}``."""
-    given = next((str(h["spinnaker_install_id"]) for h in hosts.values() if h.get("spinnaker_install_id")), None)
+    given = _first_set(hosts, "spinnaker_install_id")
     if given:
-        return given
+        return str(given)
     details = parse_iam_arn(principal or "")
     return details["account_id"] if details else None
 
@@ -386,8 +391,7 @@ def run_plan(hosts, groups, registration_vars=None, regions_of=known_regions):
 def _refusals(hosts, order, managing_hosts, settings, registration, regions_of, partition):
     """Every inventory error (module_utils.inventory.inventory_errors), before any AWS call."""
     accounts = [dict(hosts.get(h, {}), host=h) for h in order]
-    principal = next((a.get("spinnaker_managing_principal_arn") for a in accounts
-                      if a.get("spinnaker_managing_principal_arn")), None)
+    principal = _first_set(dict((h, hosts.get(h, {})) for h in order), "spinnaker_managing_principal_arn")
     reg = None
     if registration["enabled"] and registration["group"] is None:
         return ["spinnaker_registration must be one of %s, got %r." % (
@@ -486,7 +490,7 @@ def retirement(plan, trusts, registration, results):
     unproved = [a["name"] for host, a in plan["accounts"].items()
                 if a["state"] == "present" and not _statement_holds(trusts.get(host), a["trust_sid"], principal)]
     reason = None
-    if not (registration["done"] and plan["switches"]["registration"]) and not plan["switches"]["prune_without_registration"]:
+    if not _spinnaker_switched(plan, registration):
         reason = ("this run registered nothing with Spinnaker, whose config may still use it (run the registration, or "
                   "set spinnaker_prune_without_registration: true once Spinnaker no longer uses it)")
     elif unproved:
@@ -497,6 +501,12 @@ def retirement(plan, trusts, registration, results):
                   "(Halyard has no command that removes a provider's key: delete accessKeyId and secretAccessKey under "
                   "providers.aws in the halconfig, and run hal deploy apply)" % ", ".join(registration["access_key_ids"]))
     return {"retire_previous_principal": reason is None, "retirement_waits": reason, "previous_principals": previous}
+
+
+def _spinnaker_switched(plan, registration):
+    """Whether this run may take Spinnaker's config as switched to what it registered: its registration is done,
+    or ``spinnaker_prune_without_registration`` says so for a run that registers nothing."""
+    return bool(registration["done"] and plan["switches"]["registration"]) or bool(plan["switches"]["prune_without_registration"])
 
 
 def offboarding(plan, registration, prune_unlisted=False):
@@ -511,7 +521,7 @@ def offboarding(plan, registration, prune_unlisted=False):
     "assume_role_arns": [...], "stale_role_arns": [...]}``: the absent accounts whose offboarding waits or is held
     keep their spinnakerManaged ARN in the managing policy."""
     absent = [a for a in plan["accounts"].values() if a["state"] == "absent"]
-    allowed = bool(registration["done"] and plan["switches"]["registration"]) or bool(plan["switches"]["prune_without_registration"])
+    allowed = _spinnaker_switched(plan, registration)
     managing = plan["managing"]
     others = {} if prune_unlisted else registration.get("unlisted_account_ids") or {}
     held = dict((a["host"], sorted(n for n, i in others.items() if i == a["account_id"])) for a in absent)
